@@ -1,0 +1,40 @@
+"""`acrbot kb lint | export --json | stats`: look after the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import check, load
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("kb", help="validate, export or inspect the knowledge base")
+    kb_sub = p.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    lint = kb_sub.add_parser("lint", help="validate every entry; exit 1 listing the problems")
+    lint.add_argument("--dir", type=Path, help="knowledge directory (default: the shipped one)")
+    lint.set_defaults(func=run_lint)
+    export = kb_sub.add_parser("export", help="print every entry")
+    export.add_argument("--json", action="store_true", required=True, help="as a JSON array")
+    export.set_defaults(func=run_export)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    entries, problems = check(args.dir)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the knowledge base", file=sys.stderr)
+        return 1
+    print(f"ok: {len(entries)} entries")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    kb = load()
+    json.dump([entry.export() for entry in kb.entries], sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0

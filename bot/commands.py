@@ -1,0 +1,177 @@
+"""The `/acr` grammar: text → Command. Shared by Slack, the console and the command line.
+
+Parsing never raises anything but BadInput, whose message says what was wrong and shows the
+right form, so no door ever prints a stack trace for a typo.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+
+from bot.errors import BadInput
+
+RUN_STATUSES = ("Queued", "Started", "Running", "Succeeded", "Failed", "Canceled", "Error", "Timeout")
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    usage: str
+    summary: dict[str, str]
+    needs_registry: bool = False
+
+
+SPECS: dict[str, Spec] = {
+    s.name: s
+    for s in (
+        Spec("help", "/acr help", {"en": "show this help", "ru": "показать эту справку"}),
+        Spec(
+            "faq",
+            "/acr faq <words>",
+            {"en": "search the knowledge base", "ru": "поиск по базе знаний"},
+        ),
+        Spec(
+            "usage",
+            "/acr usage <registry> [--refresh]",
+            {"en": "storage and quota usage of a registry", "ru": "использование хранилища и квот"},
+            needs_registry=True,
+        ),
+        Spec(
+            "check-health",
+            "/acr check-health <registry>",
+            {"en": "diagnose a registry end to end", "ru": "проверить реестр от DNS до токена"},
+            needs_registry=True,
+        ),
+        Spec(
+            "runs",
+            "/acr runs <registry> [--status Running] [--task NAME] [--top N]",
+            {"en": "list ACR Tasks runs", "ru": "список запусков ACR Tasks"},
+            needs_registry=True,
+        ),
+        Spec(
+            "cancel-runs",
+            "/acr cancel-runs <registry> [--task NAME] [--dry-run]",
+            {
+                "en": "cancel running and queued runs (asks to confirm)",
+                "ru": "отменить выполняемые и ожидающие запуски (с подтверждением)",
+            },
+            needs_registry=True,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed `/acr` request."""
+
+    name: str
+    registry: str | None = None
+    words: str = ""
+    refresh: bool = False
+    dry_run: bool = False
+    status: str | None = None
+    task: str | None = None
+    top: int = 20
+    suggestion: str | None = None  # for help shown after an unknown subcommand
+    unknown: str | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def suggest(word: str) -> str | None:
+    """The closest subcommand to a mistyped one, if any is close enough."""
+    best = process.extractOne(word.lower(), list(SPECS), score_cutoff=60)
+    return best[0] if best else None
+
+
+def parse(text: str) -> Command:
+    """Parse the text after `/acr`. Empty or unknown subcommands become help."""
+    try:
+        tokens = shlex.split(text.strip())
+    except ValueError:
+        raise BadInput("Unbalanced quotes. Example: `/acr faq \"manifest unknown\"`.") from None
+    if not tokens:
+        return Command("help")
+    name, args = tokens[0].lower(), tokens[1:]
+    if name in ("-h", "--help", "?"):
+        return Command("help")
+    if name not in SPECS:
+        return Command("help", unknown=tokens[0], suggestion=suggest(name))
+    spec = SPECS[name]
+    if name == "help":
+        return Command("help")
+    if name == "faq":
+        words = " ".join(args).strip()
+        if not words:
+            raise BadInput(f"Tell me what to look for. Usage: `{spec.usage}`")
+        return Command("faq", words=words)
+    return _parse_registry_command(spec, args)
+
+
+def _parse_registry_command(spec: Spec, args: list[str]) -> Command:
+    positional: list[str] = []
+    flags: dict[str, str] = {}
+    allowed = _allowed_options(spec.name)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--"):
+            key, _, inline = arg[2:].partition("=")
+            key = key.lower()
+            if key not in allowed:
+                known = ", ".join(f"--{k}" for k in allowed) or "none"
+                raise BadInput(f"Unknown option `{arg}`. Options: {known}. Usage: `{spec.usage}`")
+            if allowed[key]:
+                if inline:
+                    flags[key] = inline
+                elif i + 1 < len(args):
+                    flags[key] = args[i + 1]
+                    i += 1
+                else:
+                    raise BadInput(f"`--{key}` needs a value. Usage: `{spec.usage}`")
+            else:
+                flags[key] = "1"
+        else:
+            positional.append(arg)
+        i += 1
+    if not positional:
+        raise BadInput(f"Which registry? Usage: `{spec.usage}`")
+    if len(positional) > 1:
+        raise BadInput(f"Give one registry, not {len(positional)}. Usage: `{spec.usage}`")
+    command = Command(
+        spec.name,
+        registry=positional[0],
+        refresh="refresh" in flags,
+        dry_run="dry-run" in flags,
+        task=flags.get("task"),
+    )
+    if spec.name == "runs":
+        status = flags.get("status")
+        if status is not None:
+            match = [s for s in RUN_STATUSES if s.lower() == status.lower()]
+            if not match:
+                raise BadInput(f"Unknown status `{status}`. Use one of: {', '.join(RUN_STATUSES)}.")
+            status = match[0]
+        top = 20
+        if "top" in flags:
+            try:
+                top = int(flags["top"])
+            except ValueError:
+                raise BadInput(f"`--top` takes a whole number from 1 to 100, not `{flags['top']}`.") from None
+            if not 1 <= top <= 100:
+                raise BadInput("`--top` takes a whole number from 1 to 100.")
+        return Command("runs", registry=command.registry, status=status, task=command.task, top=top)
+    return command
+
+
+def _allowed_options(name: str) -> dict[str, bool]:
+    """Option name → whether it takes a value."""
+    return {
+        "usage": {"refresh": False},
+        "check-health": {},
+        "runs": {"status": True, "task": True, "top": True},
+        "cancel-runs": {"task": True, "dry-run": False},
+    }.get(name, {})

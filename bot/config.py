@@ -1,0 +1,241 @@
+"""Every setting comes from the environment, is validated once, and is masked when shown.
+
+``Settings.from_env()`` collects *all* problems before failing, so an operator fixes a bad
+deployment in one pass instead of one restart per typo.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
+
+from bot.errors import ConfigError
+
+T = TypeVar("T")
+
+SECRET_FIELDS = frozenset({"slack_bot_token", "slack_app_token", "slack_signing_secret", "redis_url"})
+_SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
+_REGISTRY_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
+
+CLOUDS: dict[str, dict[str, str]] = {
+    "public": {
+        "arm_endpoint": "https://management.azure.com",
+        "arm_audience": "https://management.azure.com/.default",
+        "authority": "login.microsoftonline.com",
+        "acr_audience": "https://containerregistry.azure.net/.default",
+        "acr_suffix": "azurecr.io",
+    },
+    "china": {
+        "arm_endpoint": "https://management.chinacloudapi.cn",
+        "arm_audience": "https://management.chinacloudapi.cn/.default",
+        "authority": "login.chinacloudapi.cn",
+        "acr_audience": "https://containerregistry.azure.net/.default",
+        "acr_suffix": "azurecr.cn",
+    },
+    "usgov": {
+        "arm_endpoint": "https://management.usgovcloudapi.net",
+        "arm_audience": "https://management.usgovcloudapi.net/.default",
+        "authority": "login.microsoftonline.us",
+        "acr_audience": "https://containerregistry.azure.net/.default",
+        "acr_suffix": "azurecr.us",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one bot process."""
+
+    # Slack
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str | None = None
+    mode: str = "socket"  # socket | http
+    port: int = 3000
+    # State
+    redis_url: str | None = None
+    redis_prefix: str = "acrbot:"
+    # Triage
+    default_language: str = "en"
+    repeat_window_seconds: int = 900
+    match_threshold: float = 80.0
+    # Azure
+    credential: str = "default"  # managed-identity | workload-identity | azure-cli | default
+    azure_client_id: str | None = None
+    azure_cloud: str = "public"
+    arm_endpoint: str | None = None
+    subscription_ids: tuple[str, ...] = ()
+    usage_cache_seconds: int = 60
+    azure_timeout_seconds: float = 20.0
+    # Access and audit
+    admins: tuple[str, ...] = ()
+    admin_groups: tuple[str, ...] = ()
+    allowed_registries: tuple[str, ...] = ()
+    allowed_channels: tuple[str, ...] = ()
+    audit_channel: str | None = None
+    # Operations
+    metrics_port: int = 9090
+    log_format: str = "json"  # json | text
+    log_level: str = "INFO"
+    socket_down_threshold_seconds: int = 120
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_slack_tokens(self) -> bool:
+        if self.mode == "http":
+            return bool(self.slack_bot_token and self.slack_signing_secret)
+        return bool(self.slack_bot_token and self.slack_app_token)
+
+    @property
+    def cloud(self) -> dict[str, str]:
+        return CLOUDS[self.azure_cloud]
+
+    @property
+    def effective_arm_endpoint(self) -> str:
+        return (self.arm_endpoint or self.cloud["arm_endpoint"]).rstrip("/")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every setting; raise ConfigError listing every bad value."""
+        return _Reader(os.environ if env is None else env).build()
+
+    def masked(self) -> dict[str, Any]:
+        """The configuration as a dict with every secret replaced by a mask."""
+        shown: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if key in SECRET_FIELDS and value:
+                shown[key] = mask(str(value), keep_scheme=key == "redis_url")
+            elif isinstance(value, tuple):
+                shown[key] = list(value)
+            else:
+                shown[key] = value
+        return shown
+
+
+def mask(secret: str, keep_scheme: bool = False) -> str:
+    """Hide a secret while keeping enough to tell which one it is (prefix or URL host)."""
+    if keep_scheme and "://" in secret:
+        scheme, rest = secret.split("://", 1)
+        host = rest.rsplit("@", 1)[-1]
+        return f"{scheme}://***@{host}" if "@" in rest else f"{scheme}://{host}"
+    prefix = secret[:5] if secret.startswith(("xoxb-", "xapp-")) else ""
+    return f"{prefix}***"
+
+
+class _Reader:
+    """Collects problems while reading so that all of them are reported together."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = (self.text(name) or default).lower()
+        if value not in allowed:
+            self.problems.append(f"{name}={value!r} is not one of: {', '.join(allowed)}")
+            return default
+        return value
+
+    def number(self, name: str, default: T, convert: Callable[[str], T], low: float, high: float) -> T:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = convert(raw)
+        except ValueError:
+            self.problems.append(f"{name}={raw!r} is not a number")
+            return default
+        if not low <= float(value) <= high:  # type: ignore[arg-type]
+            self.problems.append(f"{name}={raw} must be between {low:g} and {high:g}")
+            return default
+        return value
+
+    def id_list(self, name: str, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+        raw = self.text(name)
+        if raw is None:
+            return ()
+        items = tuple(item.strip() for item in raw.split(",") if item.strip())
+        bad = [item for item in items if not pattern.match(item)]
+        if bad:
+            self.problems.append(f"{name} has values that are not {what}: {', '.join(bad)}")
+        return tuple(item for item in items if pattern.match(item))
+
+    def build(self) -> Settings:
+        mode = self.choice("ACRBOT_MODE", "socket", ("socket", "http"))
+        slack_api_url = self.text("SLACK_API_URL")
+        if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
+            self.problems.append("SLACK_API_URL must start with http:// or https://")
+        redis_url = self.text("REDIS_URL")
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            self.problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+        bot_token = self.text("SLACK_BOT_TOKEN")
+        if bot_token and not bot_token.startswith("xoxb-"):
+            self.problems.append("SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)")
+        app_token = self.text("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            self.problems.append("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
+        arm_endpoint = self.text("ACRBOT_ARM_ENDPOINT")
+        if arm_endpoint and not arm_endpoint.startswith("https://"):
+            self.problems.append("ACRBOT_ARM_ENDPOINT must start with https://")
+        guid = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+        registry_or_any = re.compile(r"^[A-Za-z0-9]{5,50}$")
+        settings = Settings(
+            slack_bot_token=bot_token,
+            slack_app_token=app_token,
+            slack_signing_secret=self.text("SLACK_SIGNING_SECRET"),
+            slack_api_url=slack_api_url,
+            mode=mode,
+            port=self.number("PORT", 3000, int, 1, 65535),
+            redis_url=redis_url,
+            redis_prefix=self.text("ACRBOT_REDIS_PREFIX") or "acrbot:",
+            default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
+            repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
+            match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", 80.0, float, 1, 100),
+            credential=self.choice(
+                "ACRBOT_CREDENTIAL",
+                "default",
+                ("managed-identity", "workload-identity", "azure-cli", "default"),
+            ),
+            azure_client_id=self.text("AZURE_CLIENT_ID"),
+            azure_cloud=self.choice("ACRBOT_AZURE_CLOUD", "public", tuple(CLOUDS)),
+            arm_endpoint=arm_endpoint,
+            subscription_ids=self.id_list("AZURE_SUBSCRIPTION_ID", guid, "subscription GUIDs"),
+            usage_cache_seconds=self.number("ACRBOT_USAGE_CACHE_SECONDS", 60, int, 0, 3600),
+            azure_timeout_seconds=self.number("ACRBOT_AZURE_TIMEOUT", 20.0, float, 1, 300),
+            admins=self.id_list("ACRBOT_ADMINS", _SLACK_ID, "Slack user ids (U…/W…)"),
+            admin_groups=self.id_list("ACRBOT_ADMIN_GROUPS", _SLACK_ID, "Slack user-group ids (S…)"),
+            allowed_registries=tuple(
+                r.lower()
+                for r in self.id_list("ACRBOT_ALLOWED_REGISTRIES", registry_or_any, "registry names")
+            ),
+            allowed_channels=self.id_list("ACRBOT_ALLOWED_CHANNELS", _SLACK_ID, "Slack channel ids"),
+            audit_channel=self.text("ACRBOT_AUDIT_CHANNEL"),
+            metrics_port=self.number("ACRBOT_METRICS_PORT", 9090, int, 0, 65535),
+            log_format=self.choice("ACRBOT_LOG_FORMAT", "json", ("json", "text")),
+            log_level=self.choice(
+                "ACRBOT_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+            ).upper(),
+            socket_down_threshold_seconds=self.number("ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400),
+        )
+        if settings.mode == "http" and bot_token and not settings.slack_signing_secret:
+            self.problems.append("ACRBOT_MODE=http needs SLACK_SIGNING_SECRET")
+        if self.problems:
+            raise ConfigError(self.problems)
+        return settings
+
+
+def setting_names() -> list[str]:
+    """Field names, for `acrbot config` and documentation tests."""
+    return [f.name for f in fields(Settings)]
+
+
+def valid_registry_name(name: str) -> bool:
+    return bool(_REGISTRY_NAME.match(name))

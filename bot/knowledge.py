@@ -1,0 +1,269 @@
+"""Load and validate the knowledge base (``knowledge/*.yaml``) into immutable entries.
+
+Validation collects every problem, each naming the file, the field and what is wrong, so
+``acrbot kb lint`` can list them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import KnowledgeError, KnowledgeProblem
+
+LANGUAGES = ("en", "ru")
+BOT_COMMANDS = ("usage", "check-health", "runs", "cancel-runs")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_KNOWN_KEYS = frozenset(
+    {"id", "title", "signatures", "questions", "answer", "commands", "docs", "bot_command", "related"}
+)
+MIN_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to tell a user in one language: why it happens and what to do."""
+
+    cause: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge topic."""
+
+    id: str
+    title: dict[str, str]
+    signatures: tuple[str, ...]
+    questions: dict[str, tuple[str, ...]]
+    answer: dict[str, Answer]
+    commands: tuple[str, ...]
+    docs: str
+    bot_command: str | None
+    related: tuple[str, ...]
+
+    def export(self) -> dict[str, Any]:
+        """The JSON shape of `acrbot kb export --json` (a contract for other tools)."""
+        from bot.render.text import answer_text
+
+        return {
+            "id": self.id,
+            "title": dict(self.title),
+            "answer": {lang: answer_text(self, lang) for lang in LANGUAGES},
+            "signatures": list(self.signatures),
+            "questions": {lang: list(self.questions[lang]) for lang in LANGUAGES},
+            "commands": list(self.commands),
+            "docs": self.docs,
+            "bot_command": self.bot_command,
+            "related": list(self.related),
+        }
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: tuple[Entry, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
+
+    def get(self, topic_id: str) -> Entry | None:
+        by_id: dict[str, Entry] = self._by_id  # type: ignore[attr-defined]
+        return by_id.get(topic_id)
+
+    def __getitem__(self, topic_id: str) -> Entry:
+        entry = self.get(topic_id)
+        if entry is None:
+            raise KeyError(topic_id)
+        return entry
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def ids(self) -> list[str]:
+        return [e.id for e in self.entries]
+
+
+def default_directory() -> Path:
+    """Where the shipped knowledge base lives (inside the installed package)."""
+    return Path(str(resources.files("knowledge")))
+
+
+def read_catalog(directory: Path) -> list[str]:
+    path = directory / "catalog.txt"
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def load(directory: Path | None = None) -> KnowledgeBase:
+    """Load every entry, or raise KnowledgeError listing every problem found."""
+    entries, problems = check(directory)
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(tuple(sorted(entries, key=lambda e: e.id)))
+
+
+def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgeProblem]]:
+    """Parse and validate; return the good entries and every problem (for `kb lint`)."""
+    directory = directory or default_directory()
+    catalog = read_catalog(directory)
+    problems: list[KnowledgeProblem] = []
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        problems.append(KnowledgeProblem(str(directory), "-", "no *.yaml entries found"))
+    for path in files:
+        raw = _read(path, problems)
+        if raw is None:
+            continue
+        entry = _validate(path.name, raw, set(catalog), problems)
+        if entry is None:
+            continue
+        if entry.id in seen:
+            problems.append(
+                KnowledgeProblem(path.name, "id", f"duplicate id {entry.id!r} (also in {seen[entry.id]})")
+            )
+            continue
+        seen[entry.id] = path.name
+        entries.append(entry)
+    for topic in catalog:
+        if topic not in seen:
+            problems.append(KnowledgeProblem("catalog.txt", topic, "catalog topic has no entry file"))
+    known = set(seen)
+    for entry in entries:
+        for rel in entry.related:
+            if rel not in known:
+                problems.append(KnowledgeProblem(f"{entry.id}.yaml", "related", f"unknown id {rel!r}"))
+    return entries, problems
+
+
+def _read(path: Path, problems: list[KnowledgeProblem]) -> dict[str, Any] | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(KnowledgeProblem(path.name, "-", f"not valid YAML: {exc}".splitlines()[0]))
+        return None
+    if not isinstance(data, dict):
+        problems.append(KnowledgeProblem(path.name, "-", "must be a mapping of fields"))
+        return None
+    return data
+
+
+class _Fields:
+    """Typed accessors that record a problem instead of raising."""
+
+    def __init__(self, name: str, raw: dict[str, Any], problems: list[KnowledgeProblem]) -> None:
+        self.name = name
+        self.raw = raw
+        self.problems = problems
+
+    def bad(self, field: str, problem: str) -> None:
+        self.problems.append(KnowledgeProblem(self.name, field, problem))
+
+    def string(self, value: Any, field: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.bad(field, "missing or empty text")
+            return ""
+        return value.strip()
+
+    def strings(self, value: Any, field: str, allow_empty: bool = True) -> tuple[str, ...]:
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            self.bad(field, "must be a list of strings")
+            return ()
+        items = tuple(self.string(v, f"{field}[{i}]") for i, v in enumerate(value))
+        if not items and not allow_empty:
+            self.bad(field, "must not be empty")
+        return tuple(i for i in items if i)
+
+    def per_language(self, field: str) -> dict[str, Any]:
+        value = self.raw.get(field)
+        if not isinstance(value, dict):
+            self.bad(field, f"missing: needs one value per language ({', '.join(LANGUAGES)})")
+            return {}
+        for lang in LANGUAGES:
+            if lang not in value:
+                self.bad(f"{field}.{lang}", "missing language")
+        for lang in value:
+            if lang not in LANGUAGES:
+                self.bad(f"{field}.{lang}", f"unknown language (use {', '.join(LANGUAGES)})")
+        return value
+
+
+def _validate(
+    name: str, raw: dict[str, Any], catalog: set[str], problems: list[KnowledgeProblem]
+) -> Entry | None:
+    before = len(problems)
+    f = _Fields(name, raw, problems)
+    for key in raw:
+        if key not in _KNOWN_KEYS:
+            f.bad(str(key), f"unknown field (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    topic = f.string(raw.get("id"), "id")
+    if topic and not _ID.match(topic):
+        f.bad("id", f"{topic!r} must be lower-case words joined by '-'")
+    if topic and catalog and topic not in catalog:
+        f.bad("id", f"unknown id {topic!r}: add it to catalog.txt first")
+    if topic and name != f"{topic}.yaml":
+        f.bad("id", f"file name must be {topic}.yaml")
+
+    titles = f.per_language("title")
+    title = {lang: f.string(titles.get(lang), f"title.{lang}") for lang in LANGUAGES if lang in titles}
+    signatures = f.strings(raw.get("signatures"), "signatures")
+    questions_raw = f.per_language("questions")
+    questions = {
+        lang: f.strings(questions_raw.get(lang), f"questions.{lang}")
+        for lang in LANGUAGES
+        if lang in questions_raw
+    }
+    if not signatures and not any(questions.values()):
+        f.bad("signatures", "empty signature list and no questions: nothing to match on")
+    for lang, items in questions.items():
+        if len(items) < MIN_QUESTIONS:
+            f.bad(f"questions.{lang}", f"needs at least {MIN_QUESTIONS} ways to ask (has {len(items)})")
+    answers_raw = f.per_language("answer")
+    answer: dict[str, Answer] = {}
+    for lang in LANGUAGES:
+        block = answers_raw.get(lang)
+        if lang not in answers_raw:
+            continue
+        if not isinstance(block, dict):
+            f.bad(f"answer.{lang}", "must have cause and steps")
+            continue
+        answer[lang] = Answer(
+            cause=f.string(block.get("cause"), f"answer.{lang}.cause"),
+            steps=f.strings(block.get("steps"), f"answer.{lang}.steps", allow_empty=False),
+        )
+    docs = f.string(raw.get("docs"), "docs")
+    if docs and not docs.startswith("https://learn.microsoft.com/"):
+        f.bad("docs", "must link a Microsoft docs page (https://learn.microsoft.com/...)")
+    bot_command = raw.get("bot_command")
+    if bot_command is not None and bot_command not in BOT_COMMANDS:
+        f.bad("bot_command", f"{bot_command!r} is not one of {', '.join(BOT_COMMANDS)}")
+    commands = f.strings(raw.get("commands"), "commands")
+    related = f.strings(raw.get("related"), "related")
+    if len(problems) > before:
+        return None
+    return Entry(
+        id=topic,
+        title=title,
+        signatures=signatures,
+        questions=questions,
+        answer=answer,
+        commands=commands,
+        docs=docs,
+        bot_command=bot_command,
+        related=related,
+    )
+
+
+def format_problems(problems: Iterable[KnowledgeProblem]) -> str:
+    return "\n".join(str(p) for p in problems)

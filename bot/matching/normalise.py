@@ -1,0 +1,55 @@
+"""Replace the variable parts of a paste with placeholders, keeping what identifies the error.
+
+Rules run most specific first (a URL before the host inside it, a digest before the hex
+number inside it), the same order Sentry and Drain3 use, so a token is masked once, by the
+rule that knows most about it. The same function runs over knowledge signatures, so a
+signature written with ``<ip>`` meets a paste with ``203.0.113.7`` on equal terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_INPUT = 40_000  # characters considered per paste; longer dumps are cut before any work
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # unicode escapes as JSON bodies print them (\u0027 is an apostrophe)
+    (re.compile(r"\\u0027"), "'"),
+    (re.compile(r"\\u0026"), "&"),
+    (re.compile(r'\\"'), '"'),
+    # timestamps: 2024-03-01T10:22:33.123Z, 2024/03/01 10:22:33, 10:22:33
+    (
+        re.compile(
+            r"\b\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+            r"(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+        ),
+        " <time> ",
+    ),
+    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> "),
+    (re.compile(r"\bsha256:[0-9a-fA-F]{12,64}\b"), "<digest>"),
+    (re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"), "<id>"),
+    # login servers, including the azureacr.io typo and sovereign clouds; keep the suffix
+    (re.compile(r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(azurecr\.(?:io|cn|us)|azureacr\.io)\b", re.I),
+     r"<registry>.\1"),
+    # URLs: keep scheme+host shape but drop paths/queries, which vary per request
+    (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"'<>)]*", re.I), r"https://\1"),
+    (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>"),
+    (re.compile(r"\bhttps?://[^\s\"'<>)]+", re.I), "<url>"),
+    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>"),
+    (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "<hex>"),
+    # file paths with two or more segments (/var/lib/docker/..., C:\Users\...)
+    (re.compile(r"(?<![\w<])(?:[A-Za-z]:\\|~?/)[\w.@-]+(?:[\\/][\w.@-]+)+[\\/]?"), "<path>"),
+    (re.compile(r"(?<![\w<])\d+(?:\.\d+)*(?![\w>])"), "<n>"),
+)
+_PLACEHOLDERS = re.compile(r"<(?:client-ip|ip-address|address)>")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower-cased text with variable tokens replaced by placeholders, spaces folded."""
+    text = _ANSI.sub("", text[:MAX_INPUT])
+    text = _PLACEHOLDERS.sub("<ip>", text)
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return _SPACES.sub(" ", text).strip().lower()

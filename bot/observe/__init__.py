@@ -1,0 +1,1 @@
+"""Logging, metrics and health: what operators see of a running bot."""

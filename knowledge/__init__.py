@@ -1,0 +1,1 @@
+"""The knowledge base as data: one YAML file per topic id, plus catalog.txt (the id contract)."""
