@@ -13,7 +13,16 @@ from rapidfuzz import process
 
 from bot.errors import BadInput
 
-RUN_STATUSES = ("Queued", "Started", "Running", "Succeeded", "Failed", "Canceled", "Error", "Timeout")
+RUN_STATUSES = (
+    "Queued",
+    "Started",
+    "Running",
+    "Succeeded",
+    "Failed",
+    "Canceled",
+    "Error",
+    "Timeout",
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,7 @@ def parse(text: str) -> Command:
     try:
         tokens = shlex.split(text.strip())
     except ValueError:
-        raise BadInput("Unbalanced quotes. Example: `/acr faq \"manifest unknown\"`.") from None
+        raise BadInput('Unbalanced quotes. Example: `/acr faq "manifest unknown"`.') from None
     if not tokens:
         return Command("help")
     name, args = tokens[0].lower(), tokens[1:]
@@ -160,7 +169,9 @@ def _parse_registry_command(spec: Spec, args: list[str]) -> Command:
             try:
                 top = int(flags["top"])
             except ValueError:
-                raise BadInput(f"`--top` takes a whole number from 1 to 100, not `{flags['top']}`.") from None
+                raise BadInput(
+                    f"`--top` takes a whole number from 1 to 100, not `{flags['top']}`."
+                ) from None
             if not 1 <= top <= 100:
                 raise BadInput("`--top` takes a whole number from 1 to 100.")
         return Command("runs", registry=command.registry, status=status, task=command.task, top=top)

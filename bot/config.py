@@ -16,7 +16,9 @@ from bot.errors import ConfigError
 
 T = TypeVar("T")
 
-SECRET_FIELDS = frozenset({"slack_bot_token", "slack_app_token", "slack_signing_secret", "redis_url"})
+SECRET_FIELDS = frozenset(
+    {"slack_bot_token", "slack_app_token", "slack_signing_secret", "redis_url"}
+)
 _SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
 _REGISTRY_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 
@@ -144,7 +146,9 @@ class _Reader:
             return default
         return value
 
-    def number(self, name: str, default: T, convert: Callable[[str], T], low: float, high: float) -> T:
+    def number(
+        self, name: str, default: T, convert: Callable[[str], T], low: float, high: float
+    ) -> T:
         raw = self.text(name)
         if raw is None:
             return default
@@ -181,7 +185,9 @@ class _Reader:
             self.problems.append("SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)")
         app_token = self.text("SLACK_APP_TOKEN")
         if app_token and not app_token.startswith("xapp-"):
-            self.problems.append("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
+            self.problems.append(
+                "SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)"
+            )
         arm_endpoint = self.text("ACRBOT_ARM_ENDPOINT")
         if arm_endpoint and not arm_endpoint.startswith("https://"):
             self.problems.append("ACRBOT_ARM_ENDPOINT must start with https://")
@@ -211,19 +217,27 @@ class _Reader:
             usage_cache_seconds=self.number("ACRBOT_USAGE_CACHE_SECONDS", 60, int, 0, 3600),
             azure_timeout_seconds=self.number("ACRBOT_AZURE_TIMEOUT", 20.0, float, 1, 300),
             admins=self.id_list("ACRBOT_ADMINS", _SLACK_ID, "Slack user ids (U…/W…)"),
-            admin_groups=self.id_list("ACRBOT_ADMIN_GROUPS", _SLACK_ID, "Slack user-group ids (S…)"),
+            admin_groups=self.id_list(
+                "ACRBOT_ADMIN_GROUPS", _SLACK_ID, "Slack user-group ids (S…)"
+            ),
             allowed_registries=tuple(
                 r.lower()
-                for r in self.id_list("ACRBOT_ALLOWED_REGISTRIES", registry_or_any, "registry names")
+                for r in self.id_list(
+                    "ACRBOT_ALLOWED_REGISTRIES", registry_or_any, "registry names"
+                )
             ),
-            allowed_channels=self.id_list("ACRBOT_ALLOWED_CHANNELS", _SLACK_ID, "Slack channel ids"),
+            allowed_channels=self.id_list(
+                "ACRBOT_ALLOWED_CHANNELS", _SLACK_ID, "Slack channel ids"
+            ),
             audit_channel=self.text("ACRBOT_AUDIT_CHANNEL"),
             metrics_port=self.number("ACRBOT_METRICS_PORT", 9090, int, 0, 65535),
             log_format=self.choice("ACRBOT_LOG_FORMAT", "json", ("json", "text")),
             log_level=self.choice(
                 "ACRBOT_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
             ).upper(),
-            socket_down_threshold_seconds=self.number("ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400),
+            socket_down_threshold_seconds=self.number(
+                "ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400
+            ),
         )
         if settings.mode == "http" and bot_token and not settings.slack_signing_secret:
             self.problems.append("ACRBOT_MODE=http needs SLACK_SIGNING_SECRET")

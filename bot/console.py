@@ -60,8 +60,8 @@ def _messages(stream: TextIO) -> Iterator[str]:
     """
     block: list[str] = []
     interactive = stream.isatty()
-    for line in stream:
-        line = line.rstrip("\n")
+    for raw in stream:
+        line = raw.rstrip("\n")
         if not block and line.strip().startswith("/acr"):
             yield line
             continue

@@ -21,7 +21,17 @@ LANGUAGES = ("en", "ru")
 BOT_COMMANDS = ("usage", "check-health", "runs", "cancel-runs")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KNOWN_KEYS = frozenset(
-    {"id", "title", "signatures", "questions", "answer", "commands", "docs", "bot_command", "related"}
+    {
+        "id",
+        "title",
+        "signatures",
+        "questions",
+        "answer",
+        "commands",
+        "docs",
+        "bot_command",
+        "related",
+    }
 )
 MIN_QUESTIONS = 3
 
@@ -124,24 +134,29 @@ def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgePro
         raw = _read(path, problems)
         if raw is None:
             continue
-        entry = _validate(path.name, raw, set(catalog), problems)
-        if entry is None:
-            continue
-        if entry.id in seen:
+        topic = raw.get("id")
+        if isinstance(topic, str) and topic in seen:
             problems.append(
-                KnowledgeProblem(path.name, "id", f"duplicate id {entry.id!r} (also in {seen[entry.id]})")
+                KnowledgeProblem(path.name, "id", f"duplicate id {topic!r} (also in {seen[topic]})")
             )
             continue
-        seen[entry.id] = path.name
-        entries.append(entry)
+        if isinstance(topic, str):
+            seen[topic] = path.name
+        entry = _validate(path.name, raw, set(catalog), problems)
+        if entry is not None:
+            entries.append(entry)
     for topic in catalog:
         if topic not in seen:
-            problems.append(KnowledgeProblem("catalog.txt", topic, "catalog topic has no entry file"))
+            problems.append(
+                KnowledgeProblem("catalog.txt", topic, "catalog topic has no entry file")
+            )
     known = set(seen)
     for entry in entries:
         for rel in entry.related:
             if rel not in known:
-                problems.append(KnowledgeProblem(f"{entry.id}.yaml", "related", f"unknown id {rel!r}"))
+                problems.append(
+                    KnowledgeProblem(f"{entry.id}.yaml", "related", f"unknown id {rel!r}")
+                )
     return entries, problems
 
 
@@ -216,7 +231,9 @@ def _validate(
         f.bad("id", f"file name must be {topic}.yaml")
 
     titles = f.per_language("title")
-    title = {lang: f.string(titles.get(lang), f"title.{lang}") for lang in LANGUAGES if lang in titles}
+    title = {
+        lang: f.string(titles.get(lang), f"title.{lang}") for lang in LANGUAGES if lang in titles
+    }
     signatures = f.strings(raw.get("signatures"), "signatures")
     questions_raw = f.per_language("questions")
     questions = {
@@ -228,7 +245,10 @@ def _validate(
         f.bad("signatures", "empty signature list and no questions: nothing to match on")
     for lang, items in questions.items():
         if len(items) < MIN_QUESTIONS:
-            f.bad(f"questions.{lang}", f"needs at least {MIN_QUESTIONS} ways to ask (has {len(items)})")
+            f.bad(
+                f"questions.{lang}",
+                f"needs at least {MIN_QUESTIONS} ways to ask (has {len(items)})",
+            )
     answers_raw = f.per_language("answer")
     answer: dict[str, Answer] = {}
     for lang in LANGUAGES:

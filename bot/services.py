@@ -8,7 +8,7 @@ from functools import cached_property
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase, load
 from bot.matching import Matcher
-from bot.store import MemoryStore, Store
+from bot.store import Store, connect
 
 
 @dataclass
@@ -26,4 +26,4 @@ class Services:
 def build_services(settings: Settings, store: Store | None = None) -> Services:
     kb = load()
     matcher = Matcher(kb, threshold=settings.match_threshold)
-    return Services(settings=settings, kb=kb, matcher=matcher, store=store or MemoryStore())
+    return Services(settings=settings, kb=kb, matcher=matcher, store=store or connect(settings))

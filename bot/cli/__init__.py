@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import console, kb, match, serve
+from bot.cli import config, console, kb, match, serve
 from bot.errors import BotError
 
-MODULES = (match, kb, console, serve)
+MODULES = (match, kb, console, serve, config)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,9 @@ def add_parser(sub: Any) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument(
-        "--jsonl", action="store_true", help='read {"text": ...} lines from stdin, write one object each'
+        "--jsonl",
+        action="store_true",
+        help='read {"text": ...} lines from stdin, write one object each',
     )
     p.set_defaults(func=run)
 
@@ -30,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
         return _stream(matcher)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())
     if not text.strip():
-        print("acrbot match: give the text to triage, e.g. acrbot match 'manifest unknown'", file=sys.stderr)
+        print(
+            "acrbot match: give the text to triage, e.g. acrbot match 'manifest unknown'",
+            file=sys.stderr,
+        )
         return 2
     result = matcher.match(text)
     if args.json:
@@ -51,9 +56,22 @@ def _stream(matcher: Matcher) -> int:
         except json.JSONDecodeError:
             text = None
         if not isinstance(text, str):
-            print(f"acrbot match: line {number}: expected a JSON object with a string 'text'", file=sys.stderr)
-            print(json.dumps({"topic": None, "score": 0, "language": "en", "alternatives": [],
-                              "error": "invalid input line"}), flush=True)
+            print(
+                f"acrbot match: line {number}: expected a JSON object with a string 'text'",
+                file=sys.stderr,
+            )
+            print(
+                json.dumps(
+                    {
+                        "topic": None,
+                        "score": 0,
+                        "language": "en",
+                        "alternatives": [],
+                        "error": "invalid input line",
+                    }
+                ),
+                flush=True,
+            )
             continue
         sys.stdout.write(json.dumps(matcher.match(text).to_json(), ensure_ascii=False) + "\n")
         sys.stdout.flush()

@@ -27,13 +27,14 @@ from bot.matching.normalise import normalise
 
 _WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
 _REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
-_STOP = frozenset(
-    """a an the to of in on for and or is are be it this that with from at by as was were my our
-    your we i you me can how why what when where do does did not no but if so get got have has
-    any there please help us after before when into out up
-    и в на с по не что как для это из у к о а но ли же или при то так мой наш мне нас есть
-    бы был была было были от до""".split()
+_STOP_WORDS = (
+    "a an the to of in on for and or is are be it this that with from at by as was were my "
+    "our your we i you me can how why what when where do does did not no but if so get got "
+    "have has any there please help us after before into out up "
+    "и в на с по не что как для это из у к о а но ли же или при то так мой наш мне нас есть "
+    "бы был была было были от до"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 MAX_LINES = 8
 MAX_TOKENS = 400
 SHORTLIST = 40
@@ -68,7 +69,9 @@ class Match:
             "topic": self.topic,
             "score": round(self.score, 1),
             "language": self.language,
-            "alternatives": [{"topic": c.topic, "score": round(c.score, 1)} for c in self.alternatives],
+            "alternatives": [
+                {"topic": c.topic, "score": round(c.score, 1)} for c in self.alternatives
+            ],
         }
 
 
@@ -146,7 +149,9 @@ class Matcher:
             topic=best_topic if confident else None,
             score=best_score,
             language=language,
-            alternatives=alternatives if confident else tuple(Candidate(t, s) for t, s in ranked[:3]),
+            alternatives=alternatives
+            if confident
+            else tuple(Candidate(t, s) for t, s in ranked[:3]),
             best=Candidate(best_topic, best_score),
             matched_on=doc.original if doc else None,
             matched_kind=doc.kind if doc else None,

@@ -28,10 +28,19 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> "),
     (re.compile(r"\bsha256:[0-9a-fA-F]{12,64}\b"), "<digest>"),
-    (re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"), "<id>"),
+    (
+        re.compile(
+            r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+        ),
+        "<id>",
+    ),
     # login servers, including the azureacr.io typo and sovereign clouds; keep the suffix
-    (re.compile(r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(azurecr\.(?:io|cn|us)|azureacr\.io)\b", re.I),
-     r"<registry>.\1"),
+    (
+        re.compile(
+            r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(azurecr\.(?:io|cn|us)|azureacr\.io)\b", re.I
+        ),
+        r"<registry>.\1",
+    ),
     # URLs: keep scheme+host shape but drop paths/queries, which vary per request
     (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"'<>)]*", re.I), r"https://\1"),
     (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>"),

@@ -1,76 +1,143 @@
-"""Structured logging: one JSON object per line (or text for humans), secrets scrubbed.
+"""Structured logging: one JSON object per line on stdout (or text for humans), secrets scrubbed.
 
 Use ``event(logger, "triage.answered", topic=..., channel=...)`` for anything an operator may
-search for; the fields become top-level JSON keys.
+search for; the fields become top-level JSON keys. ``log_context(team=..., user=...)`` adds ids to
+every line logged inside it (per thread / task, through a context variable).
+
+Every line goes through :func:`scrub` last, whatever produced it (our code, slack_sdk, azure,
+a traceback): Slack tokens, signing secrets, passwords, URL credentials, JWTs and
+Authorization header values are replaced by ``***``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import re
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
+MASK = "***"
+
+# Each pattern keeps group "keep" (what identifies the secret) and replaces the rest with MASK.
 _SECRET_PATTERNS = (
-    re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),
-    re.compile(r"xapp-[A-Za-z0-9-]+"),
-    re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(bearer|basic)?\s*[^\s\"',}]+"),
-    re.compile(r"(?i)((?:password|passwd|secret|token|signing_secret|access_token|refresh_token)"
-               r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}&]+"),
-    re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),  # JWTs
-    re.compile(r"(rediss?://[^:/@\s]*:)[^@\s]+(@)"),
+    # Slack tokens: bot/user/app-level/config/refresh tokens.
+    re.compile(r"(?P<keep>\b(?:xox[abposre]|xapp|xoxe\.xox[bp])-)[A-Za-z0-9-]+"),
+    # Authorization / Proxy-Authorization headers, as text, dict repr or JSON.
+    re.compile(
+        r"(?i)(?P<keep>authorization[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+|basic\s+)?[^\s\"',}\]]+"
+    ),
+    # key=value or "key": "value" for anything named like a secret.
+    re.compile(
+        r"(?i)(?P<keep>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|signature)"
+        r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}&\]]+"
+    ),
+    # Credentials inside URLs: scheme://user:password@host.
+    re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s/]+(?=@)"),
+    # JSON Web Tokens (Azure access tokens, federated tokens).
+    re.compile(r"(?P<keep>)\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    # Slack request signatures (v0=<hex>).
+    re.compile(r"(?P<keep>\bv0=)[0-9a-f]{16,}"),
+)
+_SECRET_KEY = re.compile(
+    r"(?i)(password|passwd|secret|token|authorization|api[_-]?key|signature|credential)"
+)
+_IGNORED_TOKEN_KEYS = frozenset({"token_count", "tokens"})
+
+_CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "acrbot_log_context", default=None
 )
 
 
 def scrub(text: str) -> str:
-    """Remove tokens, passwords and Authorization values from a string."""
+    """Replace tokens, passwords, URL credentials and Authorization values with ``***``."""
     for pattern in _SECRET_PATTERNS:
-        if pattern.groups >= 2:
-            text = pattern.sub(lambda m: m.group(1) + "***" + (m.group(2) if pattern.groups > 1 and m.group(2) == "@" else ""), text)
-        elif pattern.groups == 1:
-            text = pattern.sub(lambda m: m.group(1) + "***", text)
-        else:
-            text = pattern.sub("***", text)
+        text = pattern.sub(lambda m: m.group("keep") + MASK, text)
     return text
 
 
+def _safe_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Mask a field outright when its *name* says it is a secret, whatever its value."""
+    return {
+        key: MASK if _SECRET_KEY.search(key) and key not in _IGNORED_TOKEN_KEYS and value else value
+        for key, value in fields.items()
+    }
+
+
+def _record_fields(record: logging.LogRecord) -> dict[str, Any]:
+    merged: dict[str, Any] = dict(getattr(record, "context", None) or {})
+    fields = getattr(record, "fields", None)
+    if isinstance(fields, dict):
+        merged.update(fields)
+    return _safe_fields(merged)
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, event, logger, then the event's fields."""
+
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
-            "logger": record.name,
             "event": record.getMessage(),
+            "logger": record.name,
         }
-        fields = getattr(record, "fields", None)
-        if isinstance(fields, dict):
-            payload.update(fields)
+        for key, value in _record_fields(record).items():
+            payload.setdefault(key, value)
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return scrub(json.dumps(payload, ensure_ascii=False, default=str))
 
 
 class TextFormatter(logging.Formatter):
+    """``time LEVEL event key=value ...`` for a person reading a terminal."""
+
     def format(self, record: logging.LogRecord) -> str:
-        fields = getattr(record, "fields", None) or {}
-        extra = " ".join(f"{k}={v}" for k, v in fields.items())
-        line = f"{self.formatTime(record)} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
+        extra = " ".join(f"{k}={v}" for k, v in _record_fields(record).items())
+        stamp = self.formatTime(record)
+        line = f"{stamp} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return scrub(line)
 
 
+class _ContextFilter(logging.Filter):
+    """Attach the ids bound with :func:`log_context` to each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        bound = _CONTEXT.get()
+        if bound:
+            record.context = dict(bound)
+        return True
+
+
 def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
+    """Send every log record to stdout as JSON lines (``fmt="json"``) or text."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(_ContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(level.upper())
+    logging.captureWarnings(True)
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
     """Log a named event with structured fields."""
     logger.log(level, name, extra={"fields": fields})
+
+
+@contextlib.contextmanager
+def log_context(**ids: Any) -> Iterator[None]:
+    """Add ``ids`` (team, channel, user, request ...) to every line logged inside the block."""
+    merged = {**(_CONTEXT.get() or {}), **{k: v for k, v in ids.items() if v is not None}}
+    token = _CONTEXT.set(merged)
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)

@@ -65,11 +65,17 @@ def answer_text(entry: Entry, lang: str, registry: str | None = None) -> str:
     return "\n\n".join(parts)
 
 
-def candidates_text(kb: KnowledgeBase, candidates: list[Candidate] | tuple[Candidate, ...], lang: str) -> str:
-    return "\n".join(f"• `{c.topic}` — {kb[c.topic].title[lang]} ({c.score:.0f})" for c in candidates)
+def candidates_text(
+    kb: KnowledgeBase, candidates: list[Candidate] | tuple[Candidate, ...], lang: str
+) -> str:
+    return "\n".join(
+        f"• `{c.topic}` — {kb[c.topic].title[lang]} ({c.score:.0f})" for c in candidates
+    )
 
 
-def match_text(kb: KnowledgeBase, match: Match, lang: str | None = None, quiet: bool = False) -> str:
+def match_text(
+    kb: KnowledgeBase, match: Match, lang: str | None = None, quiet: bool = False
+) -> str:
     """How a person reads a match: the answer, or 'no known answer' with the closest topics."""
     lang = lang or match.language
     words = LABELS[lang]
