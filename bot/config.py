@@ -58,6 +58,7 @@ class Settings:
     slack_api_url: str | None = None
     mode: str = "socket"  # socket | http
     port: int = 3000
+    host: str = "0.0.0.0"  # noqa: S104 - HTTP mode listens on every interface by default
     # State
     redis_url: str | None = None
     redis_prefix: str = "acrbot:"
@@ -65,6 +66,7 @@ class Settings:
     default_language: str = "en"
     repeat_window_seconds: int = 900
     match_threshold: float = 80.0
+    knowledge_dir: str | None = None  # another knowledge base directory (default: the shipped one)
     # Azure
     credential: str = "default"  # managed-identity | workload-identity | azure-cli | default
     azure_client_id: str | None = None
@@ -72,6 +74,7 @@ class Settings:
     arm_endpoint: str | None = None
     subscription_ids: tuple[str, ...] = ()
     usage_cache_seconds: int = 60
+    confirm_seconds: int = 600  # how long a cancel-runs confirmation button stays valid
     azure_timeout_seconds: float = 20.0
     # Access and audit
     admins: tuple[str, ...] = ()
@@ -199,12 +202,14 @@ class _Reader:
             slack_signing_secret=self.text("SLACK_SIGNING_SECRET"),
             slack_api_url=slack_api_url,
             mode=mode,
-            port=self.number("PORT", 3000, int, 1, 65535),
+            port=self.number("PORT", 3000, int, 0, 65535),
+            host=self.text("ACRBOT_HOST") or "0.0.0.0",  # noqa: S104
             redis_url=redis_url,
             redis_prefix=self.text("ACRBOT_REDIS_PREFIX") or "acrbot:",
             default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
             repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
             match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", 80.0, float, 1, 100),
+            knowledge_dir=self.text("ACRBOT_KNOWLEDGE_DIR"),
             credential=self.choice(
                 "ACRBOT_CREDENTIAL",
                 "default",
@@ -215,6 +220,7 @@ class _Reader:
             arm_endpoint=arm_endpoint,
             subscription_ids=self.id_list("AZURE_SUBSCRIPTION_ID", guid, "subscription GUIDs"),
             usage_cache_seconds=self.number("ACRBOT_USAGE_CACHE_SECONDS", 60, int, 0, 3600),
+            confirm_seconds=self.number("ACRBOT_CONFIRM_SECONDS", 600, int, 1, 86400),
             azure_timeout_seconds=self.number("ACRBOT_AZURE_TIMEOUT", 20.0, float, 1, 300),
             admins=self.id_list("ACRBOT_ADMINS", _SLACK_ID, "Slack user ids (U…/W…)"),
             admin_groups=self.id_list(

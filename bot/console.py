@@ -35,6 +35,15 @@ def _faq(services: Services, command: Command, lang: str) -> str:
 RUNNERS: dict[str, CommandRunner] = {"help": _help, "faq": _faq}
 
 
+def _register_azure() -> None:
+    from bot.azure.console import RUNNERS as AZURE_RUNNERS
+
+    RUNNERS.update(AZURE_RUNNERS)
+
+
+_register_azure()
+
+
 def respond(services: Services, text: str, lang: str | None = None) -> str:
     """What the bot would answer to one message typed into the console."""
     stripped = text.strip()

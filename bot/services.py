@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase, load
 from bot.matching import Matcher
 from bot.store import Store, connect
+
+if TYPE_CHECKING:
+    from bot.access import Access
+    from bot.audit import Auditor
+    from bot.azure import AzureOps
 
 
 @dataclass
@@ -17,6 +24,9 @@ class Services:
     kb: KnowledgeBase
     matcher: Matcher
     store: Store
+    azure: AzureOps | None = None  # Azure operations; contacts nothing until a command runs
+    access: Access | None = None
+    audit: Auditor | None = None
 
     @cached_property
     def default_language(self) -> str:
@@ -24,6 +34,21 @@ class Services:
 
 
 def build_services(settings: Settings, store: Store | None = None) -> Services:
-    kb = load()
+    kb = load(Path(settings.knowledge_dir) if settings.knowledge_dir else None)
     matcher = Matcher(kb, threshold=settings.match_threshold)
-    return Services(settings=settings, kb=kb, matcher=matcher, store=store or connect(settings))
+    services = Services(settings=settings, kb=kb, matcher=matcher, store=store or connect(settings))
+    attach_azure(services)
+    return services
+
+
+def attach_azure(services: Services) -> None:
+    """Add access rules, the audit log and the Azure façade (imported here: the SDK is big)."""
+    from bot.access import Access
+    from bot.audit import Auditor
+    from bot.azure import AzureOps
+
+    services.access = Access(services.settings)
+    services.audit = Auditor(services.store, services.settings)
+    services.azure = AzureOps(
+        services.settings, services.store, access=services.access, audit=services.audit
+    )

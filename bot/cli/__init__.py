@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import config, console, kb, match, serve
+from bot.cli import azure, config, console, kb, match, serve
 from bot.errors import BotError
 
-MODULES = (match, kb, console, serve, config)
+MODULES = (match, kb, console, serve, config, azure)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,9 @@ def add_parser(sub: Any) -> None:
     export = kb_sub.add_parser("export", help="print every entry")
     export.add_argument("--json", action="store_true", required=True, help="as a JSON array")
     export.set_defaults(func=run_export)
+    stats = kb_sub.add_parser("stats", help="feedback per topic: helped / not it (from the store)")
+    stats.add_argument("--json", action="store_true", help="as a JSON array")
+    stats.set_defaults(func=run_stats)
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -37,4 +40,34 @@ def run_export(args: argparse.Namespace) -> int:
     kb = load()
     json.dump([entry.export() for entry in kb.entries], sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the Helped / Not it counts per topic that the Slack buttons collected."""
+    from bot.config import Settings
+    from bot.store import connect
+    from bot.triage import feedback_counts
+
+    settings = Settings.from_env()
+    store = connect(settings)
+    try:
+        if store.degraded:
+            print("acrbot kb stats: Redis is unreachable (REDIS_URL); no counts", file=sys.stderr)
+            return 1
+        rows = feedback_counts(store)
+    finally:
+        store.close()
+    if args.json:
+        data = [{"topic": r.topic, "helped": r.helped, "not_it": r.not_it} for r in rows]
+        print(json.dumps(data))
+        return 0
+    if not rows:
+        where = "Redis" if store.kind == "redis" else "this process (REDIS_URL is not set)"
+        print(f"No feedback recorded yet in {where}.")
+        return 0
+    width = max(len("topic"), *(len(r.topic) for r in rows))
+    print(f"{'topic':<{width}}  helped  not it")
+    for r in rows:
+        print(f"{r.topic:<{width}}  {r.helped:>6}  {r.not_it:>6}")
     return 0

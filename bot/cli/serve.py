@@ -1,14 +1,32 @@
-"""`acrbot serve`: connect to Slack, or open the console when no Slack tokens are set."""
+"""`acrbot serve`: connect to Slack (Socket Mode or HTTP), or open the console without tokens.
+
+SIGTERM and SIGINT stop the bot cleanly: the Socket Mode connection is closed (or the HTTP
+port), work already acknowledged to Slack is finished, then the process exits 0.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
+from types import FrameType
 from typing import Any
 
 from bot import console
 from bot.config import Settings
+from bot.observe.health import HEALTH
+from bot.observe.logging import configure_logging, event
 from bot.services import build_services
+
+log = logging.getLogger("bot.serve")
+
+NO_TOKENS = (
+    "No Slack tokens: opening the local console. To connect to Slack set SLACK_BOT_TOKEN "
+    "and SLACK_APP_TOKEN (Socket Mode), or ACRBOT_MODE=http with SLACK_BOT_TOKEN and "
+    "SLACK_SIGNING_SECRET (and PORT, default 3000)."
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -19,11 +37,79 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if not settings.has_slack_tokens:
-        print(
-            "No Slack tokens: opening the local console. To connect to Slack set SLACK_BOT_TOKEN "
-            "and SLACK_APP_TOKEN (Socket Mode), or ACRBOT_MODE=http with SLACK_BOT_TOKEN and "
-            "SLACK_SIGNING_SECRET.",
-            file=sys.stderr,
-        )
+        print(NO_TOKENS, file=sys.stderr)
         return console.run(build_services(settings))
-    raise SystemExit("Slack mode is not built yet")  # replaced by the Slack app (issue 3)
+    configure_logging(settings.log_format, settings.log_level)
+    return serve(settings)
+
+
+def serve(settings: Settings) -> int:
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack_app import SlackBot
+
+    services = build_services(settings)
+    try:
+        bot = SlackBot(settings, services)
+    except (BoltError, SlackApiError, SlackClientError, OSError) as exc:
+        reason = _slack_reason(exc)
+        print(f"acrbot: cannot connect to Slack: {reason}", file=sys.stderr)
+        event(log, "serve.auth_failed", logging.ERROR, reason=reason)
+        services.store.close()
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        event(log, "serve.signal", signal=signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    ops = _start_ops_server(settings, bot.ready)
+    try:
+        bot.start()
+        event(
+            log,
+            "serve.started",
+            mode=settings.mode,
+            port=bot.port,
+            store=services.store.kind,
+            degraded=services.store.degraded,
+            topics=len(services.kb),
+        )
+        while not stop.wait(0.5):
+            pass
+    finally:
+        bot.stop()
+        if ops is not None:
+            ops.close()
+    return 0
+
+
+def _start_ops_server(settings: Settings, ready: Any) -> Any:
+    """/healthz, /readyz, /metrics when the observability module is present."""
+    try:
+        from bot.observe.server import start_ops_server
+    except ImportError:
+        return None
+    try:
+        server = start_ops_server(settings.metrics_port, HEALTH, ready=ready)
+    except OSError as exc:
+        event(log, "ops.unavailable", logging.WARNING, port=settings.metrics_port, error=str(exc))
+        return None
+    event(log, "ops.listening", port=server.port)
+    return server
+
+
+def _slack_reason(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if response is not None:
+        try:
+            return str(response.get("error") or exc)
+        except AttributeError:
+            pass
+    text = str(exc)
+    if "invalid_auth" in text:
+        return "invalid_auth (check SLACK_BOT_TOKEN)"
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -13,6 +13,7 @@ the size of the paste or of the knowledge base.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -23,9 +24,16 @@ from rapidfuzz import fuzz
 
 from bot.knowledge import KnowledgeBase
 from bot.matching.language import detect_language, is_question
-from bot.matching.normalise import normalise
+from bot.matching.normalise import (
+    MAX_INPUT,
+    normalise,
+    normalise_lines,
+    strip_free_placeholders,
+)
+from bot.matching.profiles import TopicProfiles
 
 _WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
+_STATUS = re.compile(r"(?<![\w.])[45]\d\d(?!\w)")
 _REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
 _STOP_WORDS = (
     "a an the to of in on for and or is are be it this that with from at by as was were my "
@@ -36,10 +44,27 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split())
 MAX_LINES = 8
+MAX_LINE = 1000
+SHORT_PASTE = 300  # characters: shorter pastes are scored whole
+LONG_PASTE = 2000  # characters: longer pastes pick their lines before normalising
+POSTINGS_BUDGET = 6000
+MIN_RECALL = 0.5
 MAX_TOKENS = 400
-SHORTLIST = 40
+SHORTLIST = 30
 DEFAULT_THRESHOLD = 80.0
 DEFAULT_MARGIN = 4.0
+SPECIFICITY_BONUS = 6.0
+FRAGMENT_EXPONENT = 0.25
+STATUS_MISMATCH = 0.8
+SUPPORT_MIN = 90.0
+SUPPORT_BONUS = 3.0  # per further signature of the same topic that also matches the paste
+CONTEXT_BONUS = 5.0  # for the topic whose vocabulary fits the whole paste best
+PROFILE_TOP = 5
+PROFILE_COSINE = 0.2
+PROFILE_LEAD = 1.3
+PROFILE_LEAD_CAP = 2.5
+PROFILE_MIN_WORDS = 3
+QUESTION_F1_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -82,6 +107,8 @@ class _Doc:
     text: str  # normalised
     original: str
     weight: float  # total IDF weight of its tokens
+    tokens: frozenset[str]
+    statuses: frozenset[str]  # HTTP status codes in a signature: they must match
 
 
 def stem(word: str) -> str:
@@ -111,7 +138,10 @@ class Matcher:
             for lang in entry.questions:
                 raw += [(entry.id, "question", q) for q in entry.questions[lang]]
             raw += [(entry.id, "question", entry.title[lang]) for lang in entry.title]
-        normalised = [normalise(text) for _, _, text in raw]
+        normalised = [
+            strip_free_placeholders(normalise(text)) if kind == "signature" else normalise(text)
+            for _, kind, text in raw
+        ]
         doc_tokens = [set(tokens(n)) for n in normalised]
         df: dict[str, int] = defaultdict(int)
         for toks in doc_tokens:
@@ -119,15 +149,22 @@ class Matcher:
                 df[tok] += 1
         n_docs = max(len(raw), 1)
         self.idf = {tok: math.log(1 + n_docs / count) for tok, count in df.items()}
+        self.max_idf = math.log(1 + n_docs)
+        self.profiles = TopicProfiles.build(kb.entries, lambda t: tokens(normalise(t)))
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         for i, ((topic, kind, original), norm, toks) in enumerate(
             zip(raw, normalised, doc_tokens, strict=True)
         ):
             weight = sum(self.idf[t] for t in toks) or 1.0
-            self.docs.append(_Doc(topic, kind, norm, original, weight))
+            statuses = frozenset(_STATUS.findall(norm)) if kind == "signature" else frozenset()
+            self.docs.append(_Doc(topic, kind, norm, original, weight, frozenset(toks), statuses))
             for tok in toks:
                 self.postings[tok].append(i)
+        self.inverse_weight = [1.0 / d.weight for d in self.docs]
+        self.first_doc: dict[str, int] = {}
+        for i, doc in enumerate(self.docs):
+            self.first_doc.setdefault(doc.topic, i)
 
     # -- public -------------------------------------------------------------------------
 
@@ -136,28 +173,25 @@ class Matcher:
         language = detect_language(text)
         registry = _find_registry(text)
         question = is_question(text)
-        segments = self._segments(text)
-        ranked, why = self._rank(segments)
-        alternatives = tuple(Candidate(t, s) for t, s in ranked[1:4])
+        ranked, why = self._rank(self._segments(text))
         if not ranked:
             return Match(None, 0.0, language, (), None, None, None, registry, question)
         best_topic, best_score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         confident = best_score >= threshold and best_score - runner_up >= self.margin
-        doc = why.get(best_topic)
+        doc = why[best_topic]
+        others = ranked[1:4] if confident else ranked[:3]
         return Match(
             topic=best_topic if confident else None,
-            score=best_score,
+            score=_clamp(best_score),
             language=language,
-            alternatives=alternatives
-            if confident
-            else tuple(Candidate(t, s) for t, s in ranked[:3]),
-            best=Candidate(best_topic, best_score),
-            matched_on=doc.original if doc else None,
-            matched_kind=doc.kind if doc else None,
+            alternatives=tuple(Candidate(t, _clamp(s)) for t, s in others),
+            best=Candidate(best_topic, _clamp(best_score)),
+            matched_on=doc.original,
+            matched_kind=doc.kind,
             registry=registry,
             question=question,
-            scores=dict(ranked),
+            scores={t: _clamp(s) for t, s in ranked},
         )
 
     def search(self, words: str, limit: int = 5, minimum: float = 45.0) -> list[Candidate]:
@@ -168,55 +202,173 @@ class Matcher:
     # -- internals ----------------------------------------------------------------------
 
     def _segments(self, text: str) -> list[str]:
-        normalised = normalise(text)
-        if len(normalised) <= 300:
-            return [normalised] if normalised else []
-        lines = {normalise(line) for line in text[:40_000].splitlines()}
-        scored = []
-        for line in lines:
-            toks = set(tokens(line)[:MAX_TOKENS])
-            salience = sum(self.idf.get(t, 0.0) for t in toks)
+        """The text to score: all of a short paste, or the most telling lines of a long one."""
+        text = text[:MAX_INPUT]
+        if len(text) <= LONG_PASTE:
+            lines = normalise_lines(text)
+            if sum(len(line) for line in lines) <= SHORT_PASTE:
+                joined = " ".join(lines)
+                return [joined] if joined else []
+        else:
+            # pick lines on their raw words first, so only a few lines pay for normalisation
+            lines = [line for _, line in heapq.nlargest(2 * MAX_LINES, self._salient(text))]
+            lines = normalise_lines("\n".join(lines))
+        scored = [(self._salience(line[:MAX_LINE]), line[:MAX_LINE]) for line in set(lines)]
+        return [line for salience, line in heapq.nlargest(MAX_LINES, scored) if salience > 0]
+
+    def _salient(self, text: str) -> list[tuple[float, str]]:
+        seen: set[str] = set()
+        out = []
+        for line in text.splitlines():
+            line = line[:MAX_LINE]
+            if line in seen:
+                continue
+            seen.add(line)
+            salience = self._salience(line.lower())
             if salience > 0:
-                scored.append((salience, line[:400]))
-        scored.sort(reverse=True)
-        return [line for _, line in scored[:MAX_LINES]]
+                out.append((salience, line))
+        return out
+
+    def _salience(self, line: str) -> float:
+        """How much rare knowledge-base vocabulary a line carries."""
+        return sum(self.idf.get(t, 0.0) for t in set(tokens(line)))
+
+    def _shortlist(self, words: set[str]) -> list[int]:
+        """Knowledge strings sharing the most (relative) IDF mass with the text.
+
+        Rare words go first and the number of postings read is capped, so a huge knowledge
+        base or a word every entry uses cannot make one paste expensive.
+        """
+        overlap: dict[int, float] = defaultdict(float)
+        budget = POSTINGS_BUDGET
+        for tok in sorted(words, key=lambda t: -self.idf.get(t, 0.0)):
+            weight = self.idf.get(tok)
+            if weight is None or budget <= 0:
+                continue
+            postings = self.postings[tok][:budget]
+            budget -= len(postings)
+            for i in postings:
+                overlap[i] += weight
+        inverse = self.inverse_weight
+        return heapq.nlargest(SHORTLIST, overlap, key=lambda i: overlap[i] * inverse[i])
 
     def _rank(self, segments: list[str]) -> tuple[list[tuple[str, float]], dict[str, _Doc]]:
         if not segments:
             return [], {}
         seg_tokens = [set(tokens(s)[:MAX_TOKENS]) for s in segments]
-        overlap: dict[int, float] = defaultdict(float)
-        for toks in seg_tokens:
-            for tok in toks:
-                w = self.idf.get(tok)
-                if w is None:
-                    continue
-                for i in self.postings[tok]:
-                    overlap[i] += w
-        shortlist = sorted(overlap, key=lambda i: overlap[i] / self.docs[i].weight, reverse=True)
+        union = set().union(*seg_tokens)
+        best, why = self._string_scores(segments, seg_tokens, union)
+        self._add_profile_scores(union, best, why)
+        return _prefer_specific(best, why, self.margin), why
+
+    def _string_scores(
+        self, segments: list[str], seg_tokens: list[set[str]], union: set[str]
+    ) -> tuple[dict[str, float], dict[str, _Doc]]:
+        """Each topic's best signature or question score against the text."""
+        seg_weights = [self._weight(toks) for toks in seg_tokens]
         best: dict[str, float] = {}
         why: dict[str, _Doc] = {}
-        for i in shortlist[:SHORTLIST]:
+        support: dict[str, int] = defaultdict(int)
+        for i in self._shortlist(union):
             doc = self.docs[i]
-            coverage = min(1.0, overlap[i] / doc.weight)
-            score = max(self._score(doc, seg, coverage) for seg in segments)
+            score = 0.0
+            for seg, toks, seg_weight in zip(segments, seg_tokens, seg_weights, strict=True):
+                shared = sum(self.idf[t] for t in doc.tokens & toks)
+                # a string whose rare words are mostly absent cannot align well: skip the
+                # costly fuzzy comparison
+                if shared >= MIN_RECALL * doc.weight:
+                    score = max(score, self._score(doc, seg, shared, seg_weight))
+            if doc.kind == "signature" and score >= SUPPORT_MIN:
+                support[doc.topic] += 1
             if score > best.get(doc.topic, -1.0):
                 best[doc.topic] = score
                 why[doc.topic] = doc
-        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
-        return ranked, why
+        for topic, count in support.items():
+            best[topic] += SUPPORT_BONUS * min(count - 1, 2)
+        return best, why
+
+    def _add_profile_scores(
+        self, union: set[str], best: dict[str, float], why: dict[str, _Doc]
+    ) -> None:
+        """Fold in the topic profiles: a tie-breaker for pastes, the main signal for questions."""
+        profile = self.profiles.score(list(union), top=PROFILE_TOP)
+        if not profile:
+            return
+        leader = max(profile[0][1], 1e-3)
+        for topic, cosine in profile:
+            if topic in best:  # context breaks ties between matching signatures
+                best[topic] += CONTEXT_BONUS * cosine / leader
+        # a text of one or two known words cannot carry a topic by vocabulary alone
+        evidence = min(1.0, sum(1 for t in union if t in self.profiles.idf) / PROFILE_MIN_WORDS)
+        runner_up = profile[1][1] if len(profile) > 1 else 0.0
+        for rank, (topic, cosine) in enumerate(profile):
+            # the leader is judged by its lead over the next topic, the rest by how far
+            # behind the leader they are
+            lead = cosine / max(runner_up, 1e-3) if rank == 0 else cosine / leader
+            score = evidence * profile_score(cosine, lead)
+            if score > best.get(topic, -1.0):
+                best[topic] = score
+                why[topic] = self.docs[self.first_doc[topic]]
+
+    def _weight(self, toks: set[str]) -> float:
+        """IDF mass of a segment; words the knowledge base never uses weigh the most."""
+        return sum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
 
     @staticmethod
-    def _score(doc: _Doc, segment: str, coverage: float) -> float:
+    def _score(doc: _Doc, segment: str, shared: float, seg_weight: float) -> float:
+        recall = min(1.0, shared / doc.weight)  # how much of the knowledge string is present
         if doc.kind == "signature":
             aligned = fuzz.partial_ratio(doc.text, segment)
             # a paste much shorter than the signature is only a fragment of it
             ratio = len(segment) / max(len(doc.text), 1)
-            if ratio < 0.5:
-                aligned *= max(ratio / 0.5, 0.3) ** 0.5
-            return float(aligned * (0.6 + 0.4 * coverage))
-        overlap = fuzz.token_set_ratio(doc.text, segment)
-        return float(0.5 * overlap + 50.0 * coverage)
+            if ratio < 1.0:
+                aligned *= max(ratio, 0.1) ** FRAGMENT_EXPONENT
+            if doc.statuses and not doc.statuses & set(_STATUS.findall(segment)):
+                aligned *= STATUS_MISMATCH  # 401 and 429 differ in three characters only
+            # between two signatures that both align, the longer one is the more specific
+            specificity = SPECIFICITY_BONUS * min(len(doc.text), 200) / 200
+            return float(aligned * (0.7 + 0.3 * recall) + specificity)
+        precision = min(1.0, shared / seg_weight)  # how much of the text the question explains
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        fuzzy = fuzz.token_sort_ratio(doc.text, segment)
+        return float(QUESTION_F1_WEIGHT * 100 * f1 + (1 - QUESTION_F1_WEIGHT) * fuzzy)
+
+
+def _prefer_specific(
+    best: dict[str, float], why: dict[str, _Doc], margin: float
+) -> list[tuple[str, float]]:
+    """Rank topics; a topic matched only by text that another close topic's match contains
+    steps back, because the longer signature explains the paste more specifically (a bare
+    `unauthorized: authentication required` inside a Red Hat pull failure, say)."""
+    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+    head = ranked[:4]
+    demoted: set[str] = set()
+    for topic, score in head:
+        for other, other_score in head:
+            if other == topic or abs(score - other_score) > margin:
+                continue
+            inner, outer = why[topic].text, why[other].text
+            if len(inner) < len(outer) and inner in outer:
+                demoted.add(topic)
+    if not demoted:
+        return ranked
+    adjusted = [(t, s - 2 * margin if t in demoted else s) for t, s in ranked]
+    return sorted(adjusted, key=lambda kv: kv[1], reverse=True)
+
+
+def profile_score(cosine: float, lead: float) -> float:
+    """Map a profile cosine and its lead (ratio to the next topic) to a 0–100 score.
+
+    Exactly PROFILE_COSINE with a lead of PROFILE_LEAD scores 80, the default threshold:
+    chosen from bench/calibrate.py, where ordinary chat and other systems' errors rarely
+    reach either.
+    """
+    strength = (cosine / PROFILE_COSINE) * (min(lead, PROFILE_LEAD_CAP) / PROFILE_LEAD) ** 0.5
+    return min(100.0, 80.0 * strength)
+
+
+def _clamp(score: float) -> float:
+    return max(0.0, min(100.0, score))
 
 
 def _find_registry(text: str) -> str | None:

@@ -41,24 +41,47 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"<registry>.\1",
     ),
+    # image references: the repository, tag and digest after a login server vary per paste
+    (re.compile(r"(?<!://)(<registry>\.azurecr\.(?:io|cn|us))/[^\s\"'),\]]+"), r"\1/<image>"),
     # URLs: keep scheme+host shape but drop paths/queries, which vary per request
-    (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"'<>)]*", re.I), r"https://\1"),
+    (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"')]*", re.I), r"https://\1"),
     (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>"),
-    (re.compile(r"\bhttps?://[^\s\"'<>)]+", re.I), "<url>"),
+    (re.compile(r"\bhttps?://(?!<registry>)[^\s\"')]+", re.I), "<url>"),
     (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>"),
     (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "<hex>"),
     # file paths with two or more segments (/var/lib/docker/..., C:\Users\...)
     (re.compile(r"(?<![\w<])(?:[A-Za-z]:\\|~?/)[\w.@-]+(?:[\\/][\w.@-]+)+[\\/]?"), "<path>"),
-    (re.compile(r"(?<![\w<])\d+(?:\.\d+)*(?![\w>])"), "<n>"),
+    # HTTP status codes decide between topics (401 credentials, 403 network, 429 throttling)
+    (re.compile(r"(?<![\w<.])(?!(?:4\d\d|5\d\d)(?!\w|\.\d))\d+(?:\.\d+)*(?![\w>])"), "<n>"),
 )
 _PLACEHOLDERS = re.compile(r"<(?:client-ip|ip-address|address)>")
+# Placeholders a writer may use in a signature that no rule can produce from a real paste
+# (a repository name looks like any word): they are dropped so they cost no alignment.
+_FREE_PLACEHOLDER = re.compile(
+    r"<(?!(?:ip|time|digest|id|image|url|akams|hex|path|n)>)[a-z-]+>(?!\.azure)"
+)
 _SPACES = re.compile(r"\s+")
 
 
-def normalise(text: str) -> str:
-    """Lower-cased text with variable tokens replaced by placeholders, spaces folded."""
+def strip_free_placeholders(normalised: str) -> str:
+    """Drop placeholders such as ``<repository>`` from an already normalised signature."""
+    return _SPACES.sub(" ", _FREE_PLACEHOLDER.sub(" ", normalised)).strip()
+
+
+def _masked(text: str) -> str:
     text = _ANSI.sub("", text[:MAX_INPUT])
     text = _PLACEHOLDERS.sub("<ip>", text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    return _SPACES.sub(" ", text).strip().lower()
+    return text.lower()
+
+
+def normalise(text: str) -> str:
+    """Lower-cased text with variable tokens replaced by placeholders, spaces folded."""
+    return _SPACES.sub(" ", _masked(text)).strip()
+
+
+def normalise_lines(text: str) -> list[str]:
+    """Like normalise, line by line, in one pass over the text (no rule crosses a line)."""
+    lines = (_SPACES.sub(" ", line).strip() for line in _masked(text).splitlines())
+    return [line for line in lines if line]

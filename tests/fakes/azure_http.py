@@ -153,7 +153,9 @@ class FakeServer:
         self.port: int = self._server.server_address[1]
         scheme = "https" if ca else "http"
         self.url = f"{scheme}://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:

@@ -1,0 +1,72 @@
+"""Calibrate the question channel without touching the evaluation set.
+
+Positives: the knowledge base's own questions, each matched by an index built WITHOUT it
+(5-fold). Negatives: bench/data/dev_negatives.txt. Prints top-1 and false-answer rates for a
+grid of profile weights, so thresholds are chosen on data the evaluation set never sees.
+
+    .venv/bin/python bench/calibrate.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import bot.matching.matcher as matcher_module  # noqa: E402
+from bot.knowledge import KnowledgeBase, load  # noqa: E402
+from bot.matching import Matcher  # noqa: E402
+
+FOLDS = 5
+
+
+def folds(kb: KnowledgeBase) -> list[tuple[KnowledgeBase, list[tuple[str, str]]]]:
+    out = []
+    for k in range(FOLDS):
+        held: list[tuple[str, str]] = []
+        entries = []
+        for entry in kb.entries:
+            kept = {}
+            for lang, questions in entry.questions.items():
+                kept[lang] = tuple(q for i, q in enumerate(questions) if i % FOLDS != k)
+                held += [(entry.id, q) for i, q in enumerate(questions) if i % FOLDS == k]
+            entries.append(replace(entry, questions=kept))
+        out.append((KnowledgeBase(tuple(entries)), held))
+    return out
+
+
+def main() -> None:
+    kb = load()
+    negatives = [
+        line.strip()
+        for line in (ROOT / "bench" / "data" / "dev_negatives.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    splits = folds(kb)
+    grid = itertools.product((1.5, 2.0, 2.5, 3.0), (1.0, 2.0, 3.0, 4.0))
+    print(f"{'cos_w':>6}{'lead_w':>8}{'q top-1':>9}{'q wrong':>9}{'neg false':>11}")
+    for cos_w, lead_w in grid:
+        matcher_module.PROFILE_COS_WEIGHT = cos_w
+        matcher_module.PROFILE_LEAD_WEIGHT = lead_w
+        right = wrong = total = 0
+        for fold_kb, held in splits:
+            m = Matcher(fold_kb)
+            for topic, question in held:
+                got = m.match(question).topic
+                total += 1
+                right += got == topic
+                wrong += got is not None and got != topic
+        full = Matcher(kb)
+        false = sum(full.match(text).topic is not None for text in negatives)
+        print(
+            f"{cos_w:>6}{lead_w:>8}{right / total:>9.1%}{wrong / total:>9.1%}"
+            f"{false / len(negatives):>11.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()

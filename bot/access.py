@@ -1,0 +1,69 @@
+"""Who may run what. Deny by default for cancel-runs; optional registry and channel limits.
+
+Grants are Slack ids from configuration: ``ACRBOT_ADMINS`` (users) and ``ACRBOT_ADMIN_GROUPS``
+(user groups). Group membership is looked up by the caller's door (Slack) and handed in as a
+function, so nothing here talks to Slack. The command line and the console are used by
+operators who already run as the bot's identity; they pass the cancel rule, but registry limits
+still apply to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.errors import NotAllowed
+
+ADMIN_COMMANDS = frozenset({"cancel-runs"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking and from where."""
+
+    user_id: str
+    channel_id: str | None = None
+    source: str = "slack"  # slack | cli | console
+    groups: Callable[[], frozenset[str]] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.user_id if self.source == "slack" else f"{self.source}:{self.user_id}"
+
+
+class Access:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def is_admin(self, caller: Caller) -> bool:
+        if caller.source != "slack":
+            return True
+        if caller.user_id in self.settings.admins:
+            return True
+        if self.settings.admin_groups and caller.groups is not None:
+            return bool(caller.groups() & frozenset(self.settings.admin_groups))
+        return False
+
+    def check(self, caller: Caller, command: str, registry: str | None = None) -> None:
+        """Raise NotAllowed with a plain explanation when ``caller`` may not run ``command``."""
+        allowed_channels = self.settings.allowed_channels
+        if (
+            caller.source == "slack"
+            and allowed_channels
+            and caller.channel_id not in allowed_channels
+        ):
+            places = ", ".join(f"<#{c}>" for c in allowed_channels)
+            raise NotAllowed(f"`/acr {command}` can only be used in {places}.")
+        allowed = self.settings.allowed_registries
+        if registry is not None and allowed and registry.lower() not in allowed:
+            raise NotAllowed(
+                f"The bot is not set up to work on registry `{registry}`. It may be used on: "
+                f"{', '.join(allowed)}."
+            )
+        if command in ADMIN_COMMANDS and not self.is_admin(caller):
+            raise NotAllowed(
+                "Cancelling task runs is limited to the people and groups named in the bot's "
+                "admin list (ACRBOT_ADMINS / ACRBOT_ADMIN_GROUPS). Ask one of them, or ask the "
+                "bot's owners to add you. This refusal was recorded."
+            )

@@ -1,0 +1,162 @@
+"""The real Azure SDK clients, built lazily per subscription and shared by every thread.
+
+All ARM traffic goes through :meth:`Arm.call`, which counts calls and errors in the metrics and
+turns every SDK exception into a :class:`bot.errors.AzureError` with a readable sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+from azure.core.credentials import TokenCredential
+from azure.core.pipeline.transport import RequestsTransport
+from azure.core.rest import HttpRequest, HttpResponse
+from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+from azure.mgmt.containerregistrytasks import ContainerRegistryTasksMgmtClient
+
+from bot.azure.arm_errors import Target, translate
+from bot.azure.credential import build_credential
+from bot.config import Settings
+from bot.errors import AzureError
+from bot.observe.logging import event
+from bot.observe.metrics import AZURE_CALLS, AZURE_ERRORS
+
+T = TypeVar("T")
+log = logging.getLogger("bot.azure")
+
+REGISTRY_API = "2025-11-01"
+TASKS_API = "2025-03-01-preview"
+SUBSCRIPTIONS_API = "2022-12-01"
+ANY_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+
+
+class Arm:
+    """Clients for one bot process. ``retry_total`` bounds the SDK's own retries (it honours
+    Retry-After on 429 and retries 5xx and transport errors)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        credential: TokenCredential | None = None,
+        retry_total: int = 3,
+        pool_size: int = 64,
+    ) -> None:
+        self.settings = settings
+        self._credential = credential
+        self.retry_total = retry_total
+        self._lock = threading.Lock()
+        self._mgmt: dict[str, ContainerRegistryManagementClient] = {}
+        self._tasks: dict[str, ContainerRegistryTasksMgmtClient] = {}
+        self._session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=pool_size)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    @property
+    def credential(self) -> TokenCredential:
+        with self._lock:
+            if self._credential is None:
+                self._credential = build_credential(self.settings)
+            return self._credential
+
+    def _options(self) -> dict[str, Any]:
+        timeout = self.settings.azure_timeout_seconds
+        return {
+            "credential_scopes": [self.settings.cloud["arm_audience"]],
+            "retry_total": self.retry_total,
+            "retry_backoff_factor": 0.5,
+            "retry_backoff_max": 8,
+            "connection_timeout": min(timeout, 10.0),
+            "read_timeout": timeout,
+            "transport": RequestsTransport(session=self._session, session_owner=False),
+        }
+
+    def mgmt(self, subscription: str) -> ContainerRegistryManagementClient:
+        credential = self.credential
+        with self._lock:
+            client = self._mgmt.get(subscription)
+            if client is None:
+                client = ContainerRegistryManagementClient(
+                    credential,
+                    subscription,
+                    self.settings.effective_arm_endpoint,
+                    **self._options(),
+                )
+                self._mgmt[subscription] = client
+            return client
+
+    def tasks(self, subscription: str) -> ContainerRegistryTasksMgmtClient:
+        credential = self.credential
+        with self._lock:
+            client = self._tasks.get(subscription)
+            if client is None:
+                client = ContainerRegistryTasksMgmtClient(
+                    credential,
+                    subscription,
+                    self.settings.effective_arm_endpoint,
+                    **self._options(),
+                )
+                self._tasks[subscription] = client
+            return client
+
+    def call(self, operation: str, target: Target, fn: Callable[[], T]) -> T:
+        """Run one logical Azure call; count it; translate any failure into AzureError."""
+        AZURE_CALLS.labels(operation=operation).inc()
+        try:
+            return fn()
+        except AzureError as exc:
+            AZURE_ERRORS.labels(operation=operation, kind=exc.kind).inc()
+            raise
+        except Exception as exc:
+            error = translate(exc, target)
+            AZURE_ERRORS.labels(operation=operation, kind=error.kind).inc()
+            event(
+                log,
+                "azure.error",
+                logging.WARNING,
+                operation=operation,
+                kind=error.kind,
+                status=error.info.status,
+                code=error.info.code,
+                registry=target.registry,
+            )
+            raise error from None
+
+    def raw(self, subscription: str, method: str, path: str, api_version: str) -> HttpResponse:
+        """A request through the tasks client's pipeline (auth, retries); the raw answer."""
+        request = HttpRequest(method, "{endpoint}" + path, params={"api-version": api_version})
+        return self.tasks(subscription).send_request(request)
+
+    def subscriptions(self) -> list[str]:
+        """The subscriptions to search: configured ones, else those the identity can read."""
+        if self.settings.subscription_ids:
+            return list(self.settings.subscription_ids)
+
+        def fetch() -> list[str]:
+            client = self.mgmt(ANY_SUBSCRIPTION)
+            request = HttpRequest(
+                "GET", "{endpoint}/subscriptions", params={"api-version": SUBSCRIPTIONS_API}
+            )
+            found: list[str] = []
+            while True:
+                response = client.send_request(request)
+                response.raise_for_status()
+                body = response.json()
+                found += [s["subscriptionId"] for s in body.get("value", [])]
+                link = body.get("nextLink")
+                if not link:
+                    return found
+                request = HttpRequest("GET", link)
+
+        return self.call("subscriptions.list", Target("list the subscriptions it can read"), fetch)
+
+    def close(self) -> None:
+        for mgmt in self._mgmt.values():
+            mgmt.close()
+        for tasks in self._tasks.values():
+            tasks.close()
+        self._session.close()

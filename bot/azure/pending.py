@@ -1,0 +1,87 @@
+"""Pending cancel-runs confirmations, kept in the shared store so any replica can take the click.
+
+A confirmation belongs to the user who asked and expires. ``take`` reads and deletes it in one
+atomic step, so two clicks (on one replica or two) never cancel anything twice.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass
+
+from bot.errors import ConfirmationError
+from bot.store import Store
+
+CONFIRM_TTL = 600.0
+_PREFIX = "azure:cancel:"
+
+
+@dataclass(frozen=True)
+class PendingCancel:
+    token: str
+    user_id: str
+    channel_id: str | None
+    registry: str  # RegistryRef as JSON
+    registry_name: str
+    run_ids: list[str]
+    task: str | None
+    expires_at: float  # epoch seconds
+
+
+def save(
+    store: Store,
+    *,
+    user_id: str,
+    channel_id: str | None,
+    registry_json: str,
+    registry_name: str,
+    run_ids: list[str],
+    task: str | None,
+    ttl: float = CONFIRM_TTL,
+) -> PendingCancel:
+    pending = PendingCancel(
+        token=secrets.token_urlsafe(12),
+        user_id=user_id,
+        channel_id=channel_id,
+        registry=registry_json,
+        registry_name=registry_name,
+        run_ids=list(run_ids),
+        task=task,
+        expires_at=time.time() + ttl,
+    )
+    store.set(_PREFIX + pending.token, json.dumps(asdict(pending)), ttl=ttl)
+    return pending
+
+
+def _decode(raw: str) -> PendingCancel:
+    return PendingCancel(**json.loads(raw))
+
+
+def peek(store: Store, token: str) -> PendingCancel | None:
+    raw = store.get(_PREFIX + token) if token else None
+    return _decode(raw) if raw else None
+
+
+def take(store: Store, token: str, user_id: str) -> PendingCancel:
+    """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
+    raw = store.get(_PREFIX + token)
+    if raw is None:
+        raise ConfirmationError(
+            "This confirmation has expired or was already used. Run `/acr cancel-runs` again."
+        )
+    pending = _decode(raw)
+    if pending.user_id != user_id:
+        raise ConfirmationError(
+            f"Only <@{pending.user_id}>, who asked for this cancel, can confirm it."
+        )
+    raw = store.take(_PREFIX + token)
+    if raw is None:
+        raise ConfirmationError("This confirmation was already used; nothing was cancelled twice.")
+    return _decode(raw)
+
+
+def discard(store: Store, token: str, user_id: str) -> PendingCancel:
+    """The abort button: same rules as ``take``."""
+    return take(store, token, user_id)

@@ -1,0 +1,101 @@
+"""`usage <registry>`: every usage row Azure reports, with percent, tier and a warning level.
+
+The report is cached in the shared store for ``ACRBOT_USAGE_CACHE_SECONDS`` with single-flight,
+so many people asking at once, on any replica, cause one ARM call; ``refresh`` skips the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from bot.azure.arm_errors import Target
+from bot.azure.cache import single_flight
+from bot.azure.clients import Arm
+from bot.azure.registries import RegistryRef
+from bot.store import Store
+
+WARN_PERCENT = 80.0
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    name: str
+    current: int
+    limit: int | None
+    unit: str
+
+    @property
+    def percent(self) -> float | None:
+        if not self.limit:
+            return None
+        return round(100.0 * self.current / self.limit, 2)
+
+    @property
+    def warning(self) -> bool:
+        return self.percent is not None and self.percent >= WARN_PERCENT
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    registry: str
+    login_server: str
+    sku: str
+    usages: list[UsageRow]
+    measured_at: str  # ISO 8601, UTC
+    cached: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("cached")
+        data.pop("warnings")
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, raw: str, cached: bool) -> UsageReport:
+        data = json.loads(raw)
+        rows = [UsageRow(**row) for row in data.pop("usages")]
+        report = cls(usages=rows, cached=cached, **data)
+        report.warnings.extend(
+            f"{row.name} is at {row.percent:g}% of its limit" for row in rows if row.warning
+        )
+        return report
+
+
+def fetch_usage(arm: Arm, store: Store, ref: RegistryRef, refresh: bool = False) -> UsageReport:
+    """The usage of one registry, from the cache when fresh enough."""
+    ttl = float(arm.settings.usage_cache_seconds)
+
+    def compute() -> str:
+        client = arm.mgmt(ref.subscription_id)
+        target = Target("read the usage of", registry=ref.name, scope=ref.id, need="usage")
+        result = arm.call(
+            "registries.list_usages",
+            target,
+            lambda: client.registries.list_usages(ref.resource_group, ref.name),
+        )
+        rows = [
+            UsageRow(
+                name=str(row.name or "?"),
+                current=int(row.current_value or 0),
+                limit=int(row.limit) if row.limit is not None else None,
+                unit=str(row.as_dict().get("unit") or ""),
+            )
+            for row in (result.value or [])
+        ]
+        measured = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        report = UsageReport(ref.name, ref.login_server, ref.sku, rows, measured)
+        return report.to_json()
+
+    raw, cached = single_flight(
+        store,
+        f"azure:usage:{ref.id.lower()}",
+        ttl,
+        compute,
+        cache="usage",
+        refresh=refresh,
+        wait=arm.settings.azure_timeout_seconds * 2,
+    )
+    return UsageReport.from_json(raw, cached)

@@ -1,0 +1,299 @@
+"""Block Kit renderings of triage answers, help and FAQ results.
+
+Only plain dicts come out of here (no Slack imports): handlers pass them to the Web API.
+Action ids are defined here once so the renderer and the listeners cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.commands import SPECS
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matching import Candidate, Match
+from bot.render.text import LABELS, bot_command_line
+
+Block = dict[str, Any]
+
+HELPED = "feedback_helped"
+NOT_IT = "feedback_not_it"
+PICK_TOPIC = "pick_topic"  # followed by _<n>: one button per runner-up
+RUN_COMMAND = "acr_run_command"
+FAQ_SHOW = "faq_show"
+SHARE = "share_topic"
+POST_IN_THREAD = "post_in_thread"
+
+SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
+BUTTON_TEXT_LIMIT = 75
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "helped": "Helped",
+        "not_it": "Not it",
+        "run": "Run {command} for {registry}",
+        "why": "Matched on “{on}” ({score}/100) · topic `{topic}`",
+        "repeat": "Same as the earlier answer in this channel: <{link}|{title}>",
+        "repeat_nolink": "Same as an earlier answer in this channel: *{title}*",
+        "which": "Which of these is it?",
+        "none_close": "I have no other close topics. Try `/acr faq <words>`.",
+        "show": "Show",
+        "share": "Share in channel",
+        "post_in_thread": "Post in thread",
+        "only_you": "Only you can see this.",
+        "thanks": "Thanks, noted.",
+        "already": "You already gave feedback on this answer.",
+        "degraded": ":warning: The shared store (Redis) is unreachable: running on this "
+        "process's memory until it is back.",
+        "posted": "Posted in the thread.",
+        "gone": "This button has already been used or has expired.",
+        "not_available": "`/acr {command}` is not available in this build yet.",
+        "internal": "Something went wrong on my side (reference `{ref}`). Please try again.",
+        "not_in_channel": "I can't post there: invite me to the channel first (`/invite @bot`).",
+    },
+    "ru": {
+        "helped": "Помогло",
+        "not_it": "Не то",
+        "run": "Запустить {command} для {registry}",
+        "why": "Совпало с «{on}» ({score}/100) · тема `{topic}`",
+        "repeat": "То же, что и в недавнем ответе в этом канале: <{link}|{title}>",
+        "repeat_nolink": "То же, что и в недавнем ответе в этом канале: *{title}*",
+        "which": "Что из этого подходит?",
+        "none_close": "Других близких тем нет. Попробуйте `/acr faq <слова>`.",
+        "show": "Показать",
+        "share": "Показать в канале",
+        "post_in_thread": "Ответить в треде",
+        "only_you": "Это видите только вы.",
+        "thanks": "Спасибо, учтём.",
+        "already": "Вы уже оценили этот ответ.",
+        "degraded": ":warning: Общее хранилище (Redis) недоступно: бот пока работает на "
+        "памяти этого процесса.",
+        "posted": "Отправлено в тред.",
+        "gone": "Эта кнопка уже использована или устарела.",
+        "not_available": "`/acr {command}` в этой сборке пока недоступна.",
+        "internal": "У меня что-то сломалось (код `{ref}`). Попробуйте ещё раз.",
+        "not_in_channel": "Не могу писать в этот канал: сначала пригласите меня (`/invite @bot`).",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["en"])
+
+
+def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text)}]}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": _cut(label, BUTTON_TEXT_LIMIT), "emoji": True},
+        "value": value[:2000],
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[Block]:
+    """One topic's answer: title, cause, steps, commands as code, the bot command, docs."""
+    label = LABELS[lang]
+    answer = entry.answer[lang]
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _cut(entry.title[lang], 150)}},
+        section(f"*{label['cause']}:* {answer.cause}"),
+        section(
+            f"*{label['steps']}:*\n"
+            + "\n".join(f"{n}. {step}" for n, step in enumerate(answer.steps, 1))
+        ),
+    ]
+    if entry.commands:
+        commands = [c.replace("<registry>", registry) if registry else c for c in entry.commands]
+        blocks.append(section(f"*{label['commands']}:*\n```\n" + "\n".join(commands) + "\n```"))
+    line = bot_command_line(entry, registry)
+    if line:
+        blocks.append(section(f"*{label['bot']}:* `{line}`"))
+    blocks.append(context(f"{label['docs']}: <{entry.docs}>"))
+    return blocks
+
+
+def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
+    """The thread reply to a confident match, with why it matched and the feedback buttons."""
+    assert match.topic is not None
+    entry = kb[match.topic]
+    w = words(lang)
+    blocks = topic_blocks(entry, lang, match.registry)
+    if match.matched_on:
+        blocks.append(
+            context(
+                w["why"].format(
+                    on=_cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=entry.id
+                )
+            )
+        )
+    feedback = json.dumps(
+        {"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]},
+        separators=(",", ":"),
+    )
+    elements = [
+        button(w["helped"], HELPED, feedback, style="primary"),
+        button(w["not_it"], NOT_IT, feedback),
+    ]
+    if match.registry and entry.bot_command:
+        run = json.dumps({"command": entry.bot_command, "registry": match.registry})
+        label = w["run"].format(command=entry.bot_command, registry=match.registry)
+        elements.append(button(label, RUN_COMMAND, run))
+    blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
+    return blocks
+
+
+def answer_fallback(kb: KnowledgeBase, match: Match, lang: str) -> str:
+    """The notification text that goes with the blocks."""
+    return kb[match.topic].title[lang] if match.topic else LABELS[lang]["no_answer"]
+
+
+def candidates_list(
+    kb: KnowledgeBase, candidates: tuple[Candidate, ...] | list[Candidate], lang: str
+) -> str:
+    return "\n".join(
+        f"• {kb[c.topic].title[lang]} (`{c.topic}`)" for c in candidates if kb.get(c.topic)
+    )
+
+
+def no_answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
+    """No confident match (asked directly): say so, list the closest topics, point to faq."""
+    label = LABELS[lang]
+    blocks = [section(label["no_answer"])]
+    closest = [c for c in match.alternatives if kb.get(c.topic)]
+    if closest:
+        blocks.append(section(f"*{label['closest']}:*\n" + candidates_list(kb, closest, lang)))
+    blocks.append(context(label["try_faq"]))
+    return blocks
+
+
+def repeat_blocks(entry: Entry, lang: str, link: str | None) -> list[Block]:
+    """A short pointer to the answer already given in this channel."""
+    w = words(lang)
+    title = entry.title[lang]
+    text = (
+        w["repeat"].format(link=link, title=title)
+        if link
+        else w["repeat_nolink"].format(title=title)
+    )
+    return [section(text)]
+
+
+def alternatives_blocks(
+    kb: KnowledgeBase, topics: list[str], lang: str, thread_ts: str | None
+) -> list[Block]:
+    """After "Not it": the runner-up topics as buttons; the chosen one is posted in the thread."""
+    w = words(lang)
+    known = [t for t in topics if kb.get(t)]
+    if not known:
+        return [section(w["none_close"])]
+    elements = [
+        button(
+            kb[t].title[lang],
+            f"{PICK_TOPIC}_{n}",
+            json.dumps({"t": t, "l": lang, "th": thread_ts or ""}, separators=(",", ":")),
+        )
+        for n, t in enumerate(known[:5])
+    ]
+    return [section(w["which"]), {"type": "actions", "elements": elements}]
+
+
+def picked_blocks(entry: Entry, lang: str) -> list[Block]:
+    """The answer posted after someone chose a runner-up topic (no more feedback buttons)."""
+    return topic_blocks(entry, lang)
+
+
+def help_blocks(
+    lang: str,
+    unknown: str | None = None,
+    suggestion: str | None = None,
+    degraded: bool = False,
+) -> list[Block]:
+    """`/acr help`: one line per subcommand, "did you mean" for typos, store state as footer."""
+    label = LABELS[lang]
+    blocks: list[Block] = []
+    if unknown:
+        text = label["did_you_mean"].format(unknown=unknown)
+        if suggestion:
+            text += " " + label["suggest"].format(suggestion=suggestion)
+        blocks.append(section(text))
+    lines = [f"• `{spec.usage}` — {spec.summary[lang]}" for spec in SPECS.values()]
+    blocks.append(section(label["help_title"] + "\n" + "\n".join(lines)))
+    footer = words(lang)["degraded"] if degraded else words(lang)["only_you"]
+    blocks.append(context(footer))
+    return blocks
+
+
+def faq_blocks(
+    kb: KnowledgeBase, query: str, candidates: list[Candidate], lang: str
+) -> list[Block]:
+    """`/acr faq <words>`: the best topics, each with a button that shows its answer."""
+    label = LABELS[lang]
+    found = [c for c in candidates if kb.get(c.topic)]
+    if not found:
+        return [section(label["faq_none"].format(words=query) + "\n" + label["try_faq"])]
+    blocks = [section(label["faq_title"].format(words=query))]
+    for c in found:
+        entry = kb[c.topic]
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _cut(f"*{entry.title[lang]}*\n`{entry.id}`")},
+                "accessory": button(
+                    words(lang)["show"],
+                    FAQ_SHOW,
+                    json.dumps({"t": entry.id, "l": lang}, separators=(",", ":")),
+                ),
+            }
+        )
+    return blocks
+
+
+def shared_topic_blocks(entry: Entry, lang: str) -> list[Block]:
+    """A topic shown privately, with a button to share it with the channel."""
+    value = json.dumps({"t": entry.id, "l": lang}, separators=(",", ":"))
+    return [
+        *topic_blocks(entry, lang),
+        {"type": "actions", "elements": [button(words(lang)["share"], SHARE, value)]},
+    ]
+
+
+def shortcut_blocks(kb: KnowledgeBase, match: Match, lang: str, token: str) -> list[Block]:
+    """The private result of "Triage this message", with "Post in thread" when there is one."""
+    if match.topic is None:
+        return no_answer_blocks(kb, match, lang)
+    blocks = topic_blocks(kb[match.topic], lang, match.registry)
+    w = words(lang)
+    if match.matched_on:
+        blocks.append(
+            context(
+                w["why"].format(
+                    on=_cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
+                )
+            )
+        )
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button(w["post_in_thread"], POST_IN_THREAD, token, style="primary")],
+        }
+    )
+    return blocks
+
+
+def notice(text: str) -> list[Block]:
+    return [section(text)]

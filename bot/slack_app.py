@@ -1,0 +1,165 @@
+"""Build the Bolt app from settings and services, and run it in Socket Mode or HTTP mode.
+
+    bot = SlackBot(settings, services)   # calls auth.test: a bad token fails here, clearly
+    bot.start()                          # connects (socket) or listens (http); returns
+    ...
+    bot.stop()                           # closes the connection, then drains listener work
+
+HTTP mode serves Bolt's WSGI adapter with waitress at /slack/events. Listener work runs on a
+pool the bot owns, so ``stop`` can wait for it: an event acknowledged to Slack is never lost
+on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.observe.health import HEALTH
+from bot.observe.logging import event
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+DEFAULT_API_URL = "https://slack.com/api/"
+LISTENER_THREADS = 32
+HTTP_THREADS = 16
+DRAIN_SECONDS = 30.0
+
+
+def web_client(settings: Settings) -> WebClient:
+    """The Web API client: SLACK_API_URL honoured; 429 waits Retry-After and tries again."""
+    base_url = settings.slack_api_url or DEFAULT_API_URL
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=base_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(
+    settings: Settings, services: Services, executor: ThreadPoolExecutor | None = None
+) -> App:
+    """The Bolt app with every listener registered. Calls auth.test (raises on a bad token)."""
+    from handlers import register_all
+
+    http = settings.mode == "http"
+    app = App(
+        client=web_client(settings),
+        signing_secret=settings.slack_signing_secret if http else "socket-mode-not-used",
+        request_verification_enabled=http,
+        process_before_response=False,
+        listener_executor=executor or ThreadPoolExecutor(LISTENER_THREADS, "acrbot-listener"),
+        # no OAuth flow: a single-workspace app with a bot token
+        oauth_settings=None,
+        installation_store=None,
+    )
+    register_all(app, services)
+    return app
+
+
+class SlackBot:
+    """One running bot process: the Bolt app plus its Socket Mode or HTTP front."""
+
+    def __init__(self, settings: Settings, services: Services) -> None:
+        self.settings = settings
+        self.services = services
+        self.executor = ThreadPoolExecutor(LISTENER_THREADS, "acrbot-listener")
+        self.app = build_app(settings, services, self.executor)
+        HEALTH.slack_auth_ok = True
+        HEALTH.socket_mode = settings.mode != "http"
+        self._stopping = threading.Event()
+        self._socket: SocketModeHandler | None = None
+        self._http: Any = None
+        self._http_thread: threading.Thread | None = None
+        self._monitor: threading.Thread | None = None
+
+    @property
+    def port(self) -> int | None:
+        """The bound HTTP port (HTTP mode), also when PORT=0 asked for an ephemeral one."""
+        return int(self._http.effective_port) if self._http is not None else None
+
+    def start(self) -> None:
+        if self.settings.mode == "http":
+            self._start_http()
+        else:
+            self._start_socket()
+        self._monitor = threading.Thread(target=self._watch, name="acrbot-monitor", daemon=True)
+        self._monitor.start()
+
+    def _start_http(self) -> None:
+        from waitress.server import create_server
+
+        wsgi = SlackRequestHandler(self.app, path=EVENTS_PATH)
+        self._http = create_server(
+            wsgi,
+            host=self.settings.host,
+            port=self.settings.port,
+            threads=HTTP_THREADS,
+            ident="acrbot",
+            clear_untrusted_proxy_headers=True,
+        )
+        self._http_thread = threading.Thread(target=self._http.run, name="acrbot-http", daemon=True)
+        self._http_thread.start()
+        event(log, "serve.listening", mode="http", port=self.port, path=EVENTS_PATH)
+
+    def _start_socket(self) -> None:
+        self._socket = SocketModeHandler(self.app, app_token=self.settings.slack_app_token)
+        self._socket.connect()  # type: ignore[no-untyped-call]
+        event(log, "serve.connected", mode="socket")
+
+    def _watch(self) -> None:
+        """Every second: Socket Mode connection state and a heartbeat through the worker pool."""
+        while not self._stopping.wait(1.0):
+            if self._socket is not None:
+                if self._socket.client.is_connected():
+                    HEALTH.socket_connected()
+                else:
+                    HEALTH.socket_disconnected()
+            try:
+                self.executor.submit(HEALTH.heartbeat)
+            except RuntimeError:  # the pool is shutting down
+                return
+
+    def ready(self) -> bool:
+        store = self.services.store
+        return HEALTH.slack_auth_ok and (store.kind == "memory" or store.ping())
+
+    def stop(self) -> None:
+        """Stop taking new work, finish what was acknowledged, release everything."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        event(log, "serve.stopping", mode=self.settings.mode)
+        if self._socket is not None:
+            # envelopes not acknowledged yet are delivered again by Slack to another connection
+            self._socket.close()  # type: ignore[no-untyped-call]
+        if self._http is not None:
+            self._http.close()
+            if self._http_thread is not None:
+                self._http_thread.join(DRAIN_SECONDS)
+            self._http.task_dispatcher.shutdown(cancel_pending=False, timeout=DRAIN_SECONDS)
+        self.executor.shutdown(wait=True)
+        self.services.store.close()
+        event(log, "serve.stopped", mode=self.settings.mode)

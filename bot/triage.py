@@ -1,0 +1,235 @@
+"""What the bot does with a message: answer, stay silent, point to an earlier answer, or drop it.
+
+This is the service behind the Slack message, mention and shortcut handlers. It knows nothing
+about Slack: handlers give it a :class:`Paste` and a way to look up a user's locale, and get
+a :class:`Decision` back to render.
+
+De-duplication happens in two steps, both in the shared store so several replicas agree:
+1. the event id is claimed (a Slack retry of the same event is dropped);
+2. the message itself, ``(team, channel, ts)``, is claimed only when the bot is about to post,
+   so the ``message`` and ``app_mention`` events of one paste produce a single reply, while a
+   silent ``message`` event does not stop the mention from being answered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.matching import Match, detect_language
+from bot.observe.logging import event
+from bot.observe.metrics import FEEDBACK, TRIAGE_OUTCOME
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EVENT_TTL = 900.0  # Slack retries an event for about 6 minutes
+MESSAGE_TTL = 900.0
+LOCALE_TTL = 86400.0
+VOTE_TTL = 30 * 86400.0
+PENDING_TTL = 3600.0
+SHORTCUT_THRESHOLD = 50.0  # "Triage this message" answers below the channel threshold
+VERDICTS = ("helped", "not_it")
+
+LocaleLookup = Callable[[str], "str | None"]
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"  # a confident match: the full answer in the thread
+    REPEAT = "repeat"  # the same topic was answered in this channel recently: link to it
+    NO_ANSWER = "no_answer"  # asked directly (DM or mention) but nothing matched confidently
+    SILENT = "silent"  # nothing confident in a channel: say nothing
+    DUPLICATE = "duplicate"  # a retry, a second replica, or the other event of the same paste
+
+
+@dataclass(frozen=True)
+class Paste:
+    """A message that reached the bot, with only the facts triage needs."""
+
+    team_id: str
+    channel_id: str
+    ts: str
+    text: str
+    user_id: str | None = None
+    thread_ts: str | None = None
+    direct: bool = False  # a direct message to the bot
+    mention: bool = False  # the bot was mentioned
+    event_id: str | None = None
+
+    @property
+    def reply_thread(self) -> str:
+        return self.thread_ts or self.ts
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    lang: str
+    thread_ts: str
+    match: Match | None = None
+    earlier_thread: str | None = None  # for REPEAT: the thread holding the earlier answer
+
+    @property
+    def posts(self) -> bool:
+        return self.outcome in (Outcome.ANSWER, Outcome.REPEAT, Outcome.NO_ANSWER)
+
+
+@dataclass(frozen=True)
+class TopicFeedback:
+    topic: str
+    helped: int
+    not_it: int
+
+
+def feedback_counts(store: Store) -> list[TopicFeedback]:
+    """Helped / not-it counts per topic from the store, most voted first."""
+    rows = []
+    for key in store.keys("feedback:*"):
+        counts = store.counters(key)
+        topic = key.split(":", 1)[1]
+        rows.append(TopicFeedback(topic, counts.get("helped", 0), counts.get("not_it", 0)))
+    return sorted(rows, key=lambda r: (-(r.helped + r.not_it), r.topic))
+
+
+class Triage:
+    """Built once per process from the shared services."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.store = services.store
+        self.matcher = services.matcher
+
+    # -- language -------------------------------------------------------------------------
+
+    def language(
+        self, text: str, question: bool, user_id: str | None, locale_of: LocaleLookup | None
+    ) -> str:
+        """The text's language for a question; else the user's Slack locale; else the default."""
+        if question:
+            return detect_language(text, self.services.default_language)
+        from_locale = self.user_language(user_id, locale_of)
+        return from_locale or self.services.default_language
+
+    def command_language(
+        self, text: str, user_id: str | None, locale_of: LocaleLookup | None
+    ) -> str:
+        """For /acr: Russian words mean Russian; otherwise the locale, then the default."""
+        if text and detect_language(text, "en") == "ru":
+            return "ru"
+        return self.user_language(user_id, locale_of) or self.services.default_language
+
+    def user_language(self, user_id: str | None, locale_of: LocaleLookup | None) -> str | None:
+        """'ru' or 'en' from the user's cached Slack locale; None when unknown or another one."""
+        if not user_id:
+            return None
+        key = f"locale:{user_id}"
+        locale = self.store.get(key)
+        if locale is None and locale_of is not None:
+            try:
+                found = locale_of(user_id)
+            except Exception as exc:  # the lookup is Slack's users.info; any failure = unknown
+                event(log, "triage.locale_failed", logging.WARNING, error=type(exc).__name__)
+                return None
+            locale = found or ""
+            self.store.set(key, locale, ttl=LOCALE_TTL)
+        if not locale:
+            return None
+        short = locale.split("-")[0].lower()
+        return short if short in ("en", "ru") else None
+
+    # -- messages -------------------------------------------------------------------------
+
+    def claim_event(self, event_id: str | None) -> bool:
+        """True for the first delivery of an event across every replica; False for repeats."""
+        if not event_id:
+            return True
+        return self.store.claim(f"event:{event_id}", EVENT_TTL)
+
+    def decide(self, paste: Paste, locale_of: LocaleLookup | None = None) -> Decision:
+        """The whole decision for one paste; claims in the store make it happen once."""
+        thread = paste.reply_thread
+        if not self.claim_event(paste.event_id):
+            return Decision(Outcome.DUPLICATE, self.services.default_language, thread)
+        match = self.matcher.match(paste.text)
+        if match.topic is None and not (paste.direct or paste.mention):
+            TRIAGE_OUTCOME.labels(topic="none").inc()
+            return Decision(Outcome.SILENT, self.services.default_language, thread, match)
+        if not self.store.claim(self._message_key(paste), MESSAGE_TTL):
+            return Decision(Outcome.DUPLICATE, self.services.default_language, thread, match)
+        lang = self.language(paste.text, match.question, paste.user_id, locale_of)
+        TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
+        if match.topic is None:
+            return Decision(Outcome.NO_ANSWER, lang, thread, match)
+        window = self.services.settings.repeat_window_seconds
+        if window > 0:
+            key = f"repeat:{paste.channel_id}:{match.topic}"
+            earlier = self.store.get(key)
+            if earlier:
+                return Decision(Outcome.REPEAT, lang, thread, match, earlier_thread=earlier)
+            self.store.set(key, thread, ttl=window)
+        return Decision(Outcome.ANSWER, lang, thread, match)
+
+    def release(self, paste: Paste, decision: Decision) -> None:
+        """Undo the claims of a paste whose reply could not be posted, so a retry may answer."""
+        if paste.event_id:
+            self.store.delete(f"event:{paste.event_id}")
+        self.store.delete(self._message_key(paste))
+        if decision.outcome is Outcome.ANSWER and decision.match and decision.match.topic:
+            key = f"repeat:{paste.channel_id}:{decision.match.topic}"
+            if self.store.get(key) == decision.thread_ts:
+                self.store.delete(key)
+
+    @staticmethod
+    def _message_key(paste: Paste) -> str:
+        return f"message:{paste.team_id}:{paste.channel_id}:{paste.ts}"
+
+    def on_demand(self, text: str) -> Match:
+        """Triage for the message shortcut: a lower bar than the silent channel triage."""
+        threshold = min(SHORTCUT_THRESHOLD, self.matcher.threshold)
+        match = self.matcher.match(text, threshold=threshold)
+        TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
+        return match
+
+    def rematch(self, text: str) -> Match:
+        """The shortcut's match again (for "Post in thread"), without counting it twice."""
+        return self.matcher.match(text, threshold=min(SHORTCUT_THRESHOLD, self.matcher.threshold))
+
+    # -- feedback -------------------------------------------------------------------------
+
+    def record_feedback(self, topic: str, verdict: str, user_id: str, message_ts: str) -> bool:
+        """Count one verdict per person per answer; False when this person already voted."""
+        if verdict not in VERDICTS or self.services.kb.get(topic) is None:
+            return False
+        if not self.store.claim(f"vote:{message_ts}:{user_id}", VOTE_TTL):
+            return False
+        self.store.incr(f"feedback:{topic}", verdict)
+        FEEDBACK.labels(topic=topic, verdict=verdict).inc()
+        event(log, "feedback", topic=topic, verdict=verdict)
+        return True
+
+    def feedback(self) -> list[TopicFeedback]:
+        return feedback_counts(self.store)
+
+    # -- pending interactions ----------------------------------------------------------------
+
+    def save_pending(self, data: dict[str, str], ttl: float = PENDING_TTL) -> str:
+        """Keep what a later click needs; the returned token goes into the button value."""
+        token = secrets.token_urlsafe(12)
+        self.store.set(f"pending:{token}", json.dumps(data), ttl=ttl)
+        return token
+
+    def take_pending(self, token: str) -> dict[str, str] | None:
+        """The saved data, once: a second click (on any replica) gets None."""
+        raw = self.store.take(f"pending:{token}")
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None

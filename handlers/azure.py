@@ -1,0 +1,232 @@
+"""Slack door for the Azure commands: runners for `/acr usage | check-health | runs | cancel-runs`
+and the buttons they draw (confirm / keep for cancel-runs, "Explain" on health lines).
+
+Each runner turns the CommandContext into a Caller, calls one AzureOps method and renders the
+result. Pending cancels live in the shared store, so any replica can take the click; errors are
+sentences (handlers.commands.run shows BotError messages), never stack traces.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.access import Caller
+from bot.azure import AzureOps
+from bot.errors import BotError
+from bot.observe.logging import event
+from bot.observe.metrics import EVENTS_RECEIVED
+from bot.render import azure_blocks as blocks
+from bot.render import azure_text
+from bot.render.blocks import topic_blocks
+from bot.render.text import answer_text
+from bot.services import Services, attach_azure
+from handlers.commands import SUBCOMMANDS
+from handlers.context import CommandContext
+
+log = logging.getLogger(__name__)
+
+
+def _ops(services: Services) -> AzureOps:
+    if services.azure is None:
+        attach_azure(services)
+    assert services.azure is not None
+    return services.azure
+
+
+def user_groups(client: WebClient, services: Services, user_id: str) -> frozenset[str]:
+    """The configured admin groups ``user_id`` belongs to (looked up only when needed)."""
+    found = set()
+    for group in services.settings.admin_groups:
+        try:
+            members = client.usergroups_users_list(usergroup=group).get("users") or []
+        except SlackApiError as exc:
+            event(log, "access.group_lookup_failed", logging.WARNING, group=group, error=str(exc))
+            continue
+        if user_id in members:
+            found.add(group)
+    return frozenset(found)
+
+
+def caller_for(services: Services, client: WebClient, user_id: str, channel_id: str) -> Caller:
+    return Caller(
+        user_id=user_id,
+        channel_id=channel_id or None,
+        source="slack",
+        groups=lambda: user_groups(client, services, user_id),
+    )
+
+
+def _caller(ctx: CommandContext) -> Caller:
+    return caller_for(ctx.services, ctx.client, ctx.user_id, ctx.channel_id)
+
+
+# --- runners ------------------------------------------------------------------------------------
+def run_usage(ctx: CommandContext) -> None:
+    command = ctx.command
+    report = _ops(ctx.services).usage(_caller(ctx), command.registry or "", command.refresh)
+    ctx.respond(
+        text=azure_text.usage_text(report),
+        blocks=blocks.usage_blocks(report),
+        response_type="ephemeral",
+    )
+
+
+def run_check_health(ctx: CommandContext) -> None:
+    report = _ops(ctx.services).health(_caller(ctx), ctx.command.registry or "")
+    ctx.respond(
+        text=azure_text.health_text(report),
+        blocks=blocks.health_blocks(report),
+        response_type="ephemeral",
+    )
+
+
+def run_runs(ctx: CommandContext) -> None:
+    command = ctx.command
+    report = _ops(ctx.services).runs(
+        _caller(ctx), command.registry or "", command.status, command.task, command.top
+    )
+    ctx.respond(
+        text=azure_text.runs_text(report),
+        blocks=blocks.runs_blocks(report),
+        response_type="ephemeral",
+    )
+
+
+def run_cancel_runs(ctx: CommandContext) -> None:
+    command = ctx.command
+    plan = _ops(ctx.services).plan_cancel(
+        _caller(ctx), command.registry or "", command.task, dry_run=command.dry_run
+    )
+    text = azure_text.cancel_plan_text(plan.runs, dry_run=plan.dry_run)
+    if plan.token is None:
+        ctx.respond(text=text, blocks=blocks.notice(text), response_type="ephemeral")
+        return
+    ctx.respond(text=text, blocks=blocks.confirm_cancel_blocks(plan), response_type="ephemeral")
+
+
+RUNNERS: dict[str, Callable[[CommandContext], None]] = {
+    "usage": run_usage,
+    "check-health": run_check_health,
+    "runs": run_runs,
+    "cancel-runs": run_cancel_runs,
+}
+
+
+# --- buttons ------------------------------------------------------------------------------------
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str(
+        (body.get("channel") or {}).get("id")
+        or (body.get("container") or {}).get("channel_id")
+        or ""
+    )
+    return user, channel
+
+
+def _value(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def _private(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def on_confirm(
+    services: Services, body: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
+    user, channel = _ids(body)
+    token = _value(body)
+    ops = _ops(services)
+    caller = caller_for(services, client, user, channel)
+    try:
+        pending = ops.peek_cancel(token)
+        if pending is not None and pending.user_id == user:
+            respond(
+                text=f"Cancelling {len(pending.run_ids)} run(s) in {pending.registry_name}…",
+                blocks=blocks.cancelling_blocks(pending.registry_name, len(pending.run_ids)),
+                replace_original=True,
+            )
+        result = ops.confirm_cancel(caller, token)
+    except BotError as exc:
+        _private(respond, exc.user_message)
+        return
+    respond(
+        text=azure_text.cancel_result_text(result),
+        blocks=blocks.cancel_result_blocks(result),
+        replace_original=True,
+    )
+
+
+def on_abort(services: Services, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    user, channel = _ids(body)
+    try:
+        registry = _ops(services).abort_cancel(
+            caller_for(services, client, user, channel), _value(body)
+        )
+    except BotError as exc:
+        _private(respond, exc.user_message)
+        return
+    text = f"Kept the runs in *{registry}*: nothing was cancelled."
+    respond(text=text, blocks=blocks.notice(text), replace_original=True)
+
+
+def on_topic(services: Services, body: dict[str, Any], respond: Respond) -> None:
+    topic = _value(body)
+    entry = services.kb.get(topic)
+    lang = services.default_language
+    if entry is None:
+        _private(respond, f"The knowledge base has no topic `{topic}` yet.")
+        return
+    respond(
+        text=answer_text(entry, lang),
+        blocks=topic_blocks(entry, lang),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def register(app: App, services: Services) -> None:
+    SUBCOMMANDS.update(RUNNERS)
+    ops = _ops(services)
+    if services.settings.audit_channel and ops.audit.poster is None:
+        client = app.client
+
+        def post(channel: str, text: str) -> None:
+            client.chat_postMessage(channel=channel, text=text)
+
+        ops.audit.poster = post
+
+    def guarded(name: str, work: Callable[[], None], respond: Respond) -> None:
+        try:
+            work()
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("action failed", extra={"fields": {"action": name, "ref": reference}})
+            _private(respond, f"Something went wrong on my side (reference `{reference}`).")
+
+    @app.action(blocks.CONFIRM_CANCEL)
+    def confirm(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        EVENTS_RECEIVED.labels(kind="action").inc()
+        guarded("confirm", lambda: on_confirm(services, body, respond, client), respond)
+
+    @app.action(blocks.ABORT_CANCEL)
+    def abort(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        EVENTS_RECEIVED.labels(kind="action").inc()
+        guarded("abort", lambda: on_abort(services, body, respond, client), respond)
+
+    @app.action(re.compile(f"^{blocks.HEALTH_TOPIC}_\\d+$"))
+    def explain(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        EVENTS_RECEIVED.labels(kind="action").inc()
+        guarded("explain", lambda: on_topic(services, body, respond), respond)

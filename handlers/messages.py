@@ -1,0 +1,132 @@
+"""Pastes in channels, threads and direct messages, and mentions: triage → thread reply."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.observe.logging import event
+from bot.observe.metrics import EVENTS_RECEIVED
+from bot.render import blocks as render
+from bot.services import Services
+from bot.triage import Decision, Outcome, Paste, Triage
+
+log = logging.getLogger(__name__)
+
+# message subtypes that are a person writing something new; edits, deletions, joins, bot
+# posts and the rest never get an answer
+_ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
+
+
+def register(app: App, services: Services) -> None:
+    triage = Triage(services)
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        EVENTS_RECEIVED.labels(kind="app_mention").inc()
+        paste = _paste(event, body, mention=True)
+        if paste is not None:
+            answer(triage, client, paste)
+
+    @app.event("message")
+    def on_message(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        EVENTS_RECEIVED.labels(kind="message").inc()
+        if event.get("subtype") not in _ANSWERABLE_SUBTYPES:
+            return
+        if event.get("bot_id") or event.get("bot_profile"):
+            return  # other bots (our own posts are dropped by Bolt already)
+        bot_user = context.bot_user_id
+        mentioned = bool(bot_user) and f"<@{bot_user}>" in str(event.get("text", ""))
+        paste = _paste(event, body, mention=mentioned)
+        if paste is not None:
+            answer(triage, client, paste)
+
+
+def _paste(event: dict[str, Any], body: dict[str, Any], mention: bool) -> Paste | None:
+    text = event.get("text")
+    channel = event.get("channel")
+    ts = event.get("ts")
+    if not isinstance(text, str) or not text.strip() or not channel or not ts:
+        return None
+    return Paste(
+        team_id=str(body.get("team_id") or event.get("team") or ""),
+        channel_id=str(channel),
+        ts=str(ts),
+        text=text,
+        user_id=event.get("user"),
+        thread_ts=event.get("thread_ts"),
+        direct=event.get("channel_type") == "im",
+        mention=mention,
+        event_id=body.get("event_id"),
+    )
+
+
+def locale_lookup(client: WebClient) -> Any:
+    """users.info with the locale, as the triage service's lookup callable."""
+
+    def lookup(user_id: str) -> str | None:
+        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
+        locale = user.get("locale")
+        return str(locale) if locale else None
+
+    return lookup
+
+
+def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
+    """Decide, then post the reply in the paste's thread (or nothing)."""
+    decision = triage.decide(paste, locale_lookup(client))
+    event(
+        log,
+        "triage.decided",
+        outcome=decision.outcome.value,
+        topic=decision.match.topic if decision.match else None,
+        channel=paste.channel_id,
+        event_id=paste.event_id,
+    )
+    if not decision.posts:
+        return
+    blocks, text = _render(triage, client, paste, decision)
+    try:
+        client.chat_postMessage(
+            channel=paste.channel_id, thread_ts=decision.thread_ts, text=text, blocks=blocks
+        )
+    except (SlackApiError, SlackClientError) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        event(log, "triage.post_failed", logging.ERROR, channel=paste.channel_id, error=error)
+        triage.release(paste, decision)
+        return
+    event(log, "triage.posted", channel=paste.channel_id, outcome=decision.outcome.value)
+
+
+def _render(
+    triage: Triage, client: WebClient, paste: Paste, decision: Decision
+) -> tuple[list[dict[str, Any]], str]:
+    kb = triage.services.kb
+    match = decision.match
+    assert match is not None
+    if decision.outcome is Outcome.NO_ANSWER:
+        return render.no_answer_blocks(kb, match, decision.lang), render.answer_fallback(
+            kb, match, decision.lang
+        )
+    assert match.topic is not None
+    entry = kb[match.topic]
+    if decision.outcome is Outcome.REPEAT:
+        link = _permalink(client, paste.channel_id, decision.earlier_thread)
+        return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
+    return render.answer_blocks(kb, match, decision.lang), entry.title[decision.lang]
+
+
+def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:
+    if not ts:
+        return None
+    try:
+        link = client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except (SlackApiError, SlackClientError):
+        return None
+    return str(link) if link else None

@@ -1,0 +1,177 @@
+"""Fixtures for the Azure tests: TLS fakes on 127.0.0.1, a safe identity environment, a guard.
+
+Every test here runs under a loopback guard: a DNS lookup of any name other than localhost /
+127.x / ::1 fails at once, and a connect to a non-loopback address raises and is recorded, so a
+credential chain that fell through to IMDS (169.254.169.254) or a client pointed at the real
+Azure would fail the test instead of sending a packet.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import redis
+
+from bot.config import Settings
+from bot.store import MemoryStore
+from tests.fakes.arm import FakeArm
+from tests.fakes.azure_http import TestCA
+from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
+from tests.fakes.registry import FakeRegistry
+
+SUB = "00000000-0000-0000-0000-000000000000"
+SHARED_REDIS = "redis://127.0.0.1:6379/0"
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _is_loopback(host: Any) -> bool:
+    if not isinstance(host, str):
+        return True  # unix sockets and similar
+    if host in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class LoopbackGuard:
+    """Refuses DNS and connections that would leave the machine; remembers each attempt."""
+
+    def __init__(self) -> None:
+        self.blocked: list[str] = []
+        self._getaddrinfo = socket.getaddrinfo
+        self._connect = socket.socket.connect
+        self._connect_ex = socket.socket.connect_ex
+
+    def install(self) -> None:
+        guard = self
+
+        def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+            if host is not None and not _is_loopback(host):
+                raise socket.gaierror(socket.EAI_NONAME, f"blocked lookup of {host} in tests")
+            return guard._getaddrinfo(host, *args, **kwargs)
+
+        def connect(sock: socket.socket, address: Any) -> Any:
+            if isinstance(address, tuple) and not _is_loopback(address[0]):
+                guard.blocked.append(str(address[0]))
+                raise ConnectionRefusedError(f"blocked connect to {address[0]} in tests")
+            return guard._connect(sock, address)
+
+        def connect_ex(sock: socket.socket, address: Any) -> Any:
+            if isinstance(address, tuple) and not _is_loopback(address[0]):
+                guard.blocked.append(str(address[0]))
+                return 111
+            return guard._connect_ex(sock, address)
+
+        socket.getaddrinfo = getaddrinfo
+        socket.socket.connect = connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+
+    def remove(self) -> None:
+        socket.getaddrinfo = self._getaddrinfo
+        socket.socket.connect = self._connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = self._connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def loopback_guard() -> Iterator[LoopbackGuard]:
+    """Every Azure test: nothing may leave 127.0.0.1, and nothing tried to."""
+    guard = LoopbackGuard()
+    guard.install()
+    try:
+        yield guard
+    finally:
+        guard.remove()
+    assert guard.blocked == [], f"non-loopback connections attempted: {guard.blocked}"
+
+
+@pytest.fixture(scope="session")
+def ca() -> Iterator[TestCA]:
+    authority = TestCA()
+    yield authority
+    authority.close()
+
+
+@pytest.fixture
+def identity(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeIdentity]:
+    """The App Service managed-identity endpoint; every other identity variable is cleared."""
+    fake = FakeIdentity()
+    for name in OTHER_IDENTITY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for key, value in fake.env().items():
+        monkeypatch.setenv(key, value)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def arm(ca: TestCA, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArm]:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca.ca_pem))
+    fake = FakeArm(ca)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def registry(ca: TestCA) -> Iterator[FakeRegistry]:
+    fake = FakeRegistry(ca)
+    yield fake
+    fake.close()
+
+
+@dataclass
+class AzureWorld:
+    """The fakes plus the environment a bot process needs to use them."""
+
+    ca: TestCA
+    identity: FakeIdentity
+    arm: FakeArm
+    registry: FakeRegistry
+
+    def env(self, **extra: str) -> dict[str, str]:
+        values = {
+            "ACRBOT_CREDENTIAL": "managed-identity",
+            "ACRBOT_ARM_ENDPOINT": self.arm.url,
+            "AZURE_SUBSCRIPTION_ID": SUB,
+            "REQUESTS_CA_BUNDLE": str(self.ca.ca_pem),
+            **self.identity.env(),
+        }
+        values.update(extra)
+        return values
+
+    def settings(self, **extra: str) -> Settings:
+        return Settings.from_env(self.env(**extra))
+
+
+@pytest.fixture
+def world(
+    ca: TestCA, identity: FakeIdentity, arm: FakeArm, registry: FakeRegistry
+) -> AzureWorld:
+    """contosoprod: a Standard registry whose login server is the fake data plane."""
+    arm.add_registry("contosoprod", login_server=registry.login_server)
+    return AzureWorld(ca, identity, arm, registry)
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A unique key prefix on the shared Redis; its keys are deleted afterwards."""
+    prefix = f"test-azure-{uuid.uuid4().hex}:"
+    yield prefix
+    client = redis.Redis.from_url(SHARED_REDIS)
+    try:
+        for key in client.scan_iter(match=prefix + "*", count=500):
+            client.delete(key)
+    finally:
+        client.close()

@@ -1,0 +1,153 @@
+"""`acrbot usage | check-health | runs | cancel-runs` as other tools call them, and the console."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from bot import console
+from bot.config import Settings
+from bot.services import build_services
+from bot.store import MemoryStore
+from tests.azure.conftest import AzureWorld
+from tests.fakes.azure_http import REPO
+from tests.fakes.identity import OTHER_IDENTITY_VARIABLES
+
+
+def acrbot(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in OTHER_IDENTITY_VARIABLES}
+    base.pop("REDIS_URL", None)
+    base.update(world.env(**env))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+def as_json(result: subprocess.CompletedProcess[str]) -> Any:
+    assert result.stdout.count("\n") == 1, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def test_usage_json_contract(world: AzureWorld) -> None:
+    """`acrbot usage X --json` prints registry, login_server, sku and usages with exact keys."""
+    result = acrbot(world, "usage", "contosoprod", "--json")
+    assert result.returncode == 0, result.stderr
+    data = as_json(result)
+    assert set(data) == {"registry", "login_server", "sku", "usages"}
+    assert data["registry"] == "contosoprod" and data["sku"] == "Standard"
+    assert data["usages"][0] == {
+        "name": "Size",
+        "current": 12345678,
+        "limit": 107374182400,
+        "unit": "Bytes",
+    }
+
+
+def test_runs_json_contract(world: AzureWorld) -> None:
+    """`acrbot runs X --json` lists run_id, status, task and create_time for each run."""
+    world.arm.add_runs("contosoprod", 2, status="Failed")
+    result = acrbot(world, "runs", "contosoprod", "--status", "failed", "--top", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    data = as_json(result)
+    assert set(data) == {"registry", "runs"}
+    assert data["runs"][0] == {
+        "run_id": "ca2",
+        "status": "Failed",
+        "task": "build",
+        "create_time": "2026-11-29T10:00:02Z",
+    }
+
+
+def test_check_health_json_contract(world: AzureWorld) -> None:
+    """`acrbot check-health X --json` prints registry and the checks with exact keys."""
+    result = acrbot(world, "check-health", "contosoprod", "--json")
+    assert result.returncode == 0, result.stderr
+    data = as_json(result)
+    assert set(data) == {"registry", "checks"}
+    assert {c["name"]: c["status"] for c in data["checks"]}["access-token"] == "ok"
+
+
+def test_cancel_runs_yes_json_contract(world: AzureWorld) -> None:
+    """`cancel-runs --yes --json` cancels without asking and reports each run."""
+    world.arm.add_runs("contosoprod", 3)
+    result = acrbot(world, "cancel-runs", "contosoprod", "--yes", "--json")
+    assert result.returncode == 0, result.stderr
+    data = as_json(result)
+    assert set(data) == {"registry", "cancelled", "skipped", "failed"}
+    assert sorted(data["cancelled"]) == ["ca1", "ca2", "ca3"]
+    assert data["skipped"] == [] and data["failed"] == []
+
+
+def test_cancel_runs_asks_on_the_terminal(world: AzureWorld) -> None:
+    """Without --yes the command asks; answering no cancels nothing and exits non-zero."""
+    world.arm.add_runs("contosoprod", 2)
+    refused = acrbot(world, "cancel-runs", "contosoprod", stdin="n\n")
+    assert refused.returncode == 1
+    assert "Cancel 2 run(s) in contosoprod? [y/N]" in refused.stderr
+    assert world.arm.calls["runs.cancel"] == 0
+    accepted = acrbot(world, "cancel-runs", "contosoprod", stdin="y\n")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "2 cancelled, 0 skipped, 0 failed" in accepted.stdout
+
+
+def test_cancel_runs_dry_run_cancels_nothing(world: AzureWorld) -> None:
+    """--dry-run lists the runs it would cancel as skipped and calls no cancel."""
+    world.arm.add_runs("contosoprod", 2)
+    data = as_json(acrbot(world, "cancel-runs", "contosoprod", "--dry-run", "--json"))
+    assert data["cancelled"] == []
+    assert {s["reason"] for s in data["skipped"]} == {"dry run"}
+    assert world.arm.calls["runs.cancel"] == 0
+
+
+def test_cancel_runs_exit_status_is_non_zero_on_failure(world: AzureWorld) -> None:
+    """When a run fails to cancel the JSON names it and the exit status is non-zero."""
+    world.arm.add_runs("contosoprod", 1)
+    world.arm.fail("runs.cancel", 500, "InternalServerError", times=10)
+    result = acrbot(world, "cancel-runs", "contosoprod", "--yes", "--json")
+    assert result.returncode == 1
+    data = as_json(result)
+    assert data["failed"][0]["run_id"] == "ca1"
+    assert "HTTP 500" in data["failed"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("usage", "bad-name"), "is not a registry name"),
+        (("runs", "contosoprod", "--status", "Sleeping"), "Unknown status `Sleeping`"),
+        (("usage", "missingregistry"), "was not found"),
+    ],
+)
+def test_errors_are_one_sentence_without_trace(
+    world: AzureWorld, args: tuple[str, ...], message: str
+) -> None:
+    """Bad input and Azure errors print one clear line and exit 1, never a traceback."""
+    result = acrbot(world, *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_console_runs_the_azure_commands(world: AzureWorld) -> None:
+    """In the console, /acr usage and /acr cancel-runs answer as text; cancel is a dry run."""
+    world.arm.add_runs("contosoprod", 2)
+    services = build_services(Settings.from_env(world.env()), MemoryStore())
+    assert services.azure is not None
+    services.azure.arm.retry_total = 0
+    usage = console.respond(services, "/acr usage contosoprod")
+    assert "Size: 11.8 MiB of 100.0 GiB" in usage
+    plan = console.respond(services, "/acr cancel-runs contosoprod")
+    assert "Would cancel 2 run(s)" in plan and "acrbot cancel-runs contosoprod" in plan
+    assert world.arm.calls["runs.cancel"] == 0
+    assert "is not a registry name" in console.respond(services, "/acr runs x")

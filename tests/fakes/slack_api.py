@@ -1,0 +1,283 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call the bot makes.
+
+It answers from the recorded responses in ``../shared/reference/slack/examples/web_api`` and
+also receives ``response_url`` posts (paths under ``/hooks/``), so a test can assert exactly
+what Slack would have received: the method, the channel, the thread, the blocks.
+
+    with FakeSlackAPI() as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.api_url)
+        ...
+        slack.wait_for("chat.postMessage", channel="C1")
+
+Failures can be injected per method: ``slack.fail_next("chat.postMessage", status=429,
+retry_after=1)`` answers the next call with Slack's ``ratelimited`` response.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.reference import slack_example
+
+BOT_TOKEN = "xoxb-test-0000000000-acrbot"
+APP_TOKEN = "xapp-1-A0ACRBOT01-0000-test"
+
+
+@dataclass
+class Call:
+    """One request the bot sent: the Web API method (or hook path) and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        raw = self.params.get("blocks") or []
+        return json.loads(raw) if isinstance(raw, str) else list(raw)
+
+    def block_text(self) -> str:
+        """Every text in the blocks, joined: handy for "the answer mentions X" assertions."""
+        return "\n".join(_texts(self.blocks))
+
+    def buttons(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for block in self.blocks:
+            elements = block.get("elements", []) if block.get("type") == "actions" else []
+            if block.get("accessory", {}).get("type") == "button":
+                elements = [*elements, block["accessory"]]
+            found += [e for e in elements if e.get("type") == "button"]
+        return found
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        out = [node["text"]] if isinstance(node.get("text"), str) else []
+        for value in node.values():
+            if isinstance(value, dict | list):
+                out += _texts(value)
+        return out
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+@dataclass
+class _Failure:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlackAPI:
+    """The fake server; ``api_url`` is the WebClient base URL, ``hook_url()`` a response_url."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.locales: dict[str, str] = {}
+        self.socket_url: str | None = None
+        self.delay: dict[str, float] = {}  # method → seconds to wait before answering
+        self._lock = threading.Condition()
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> FakeSlackAPI:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlackAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def hook_url(self) -> str:
+        """A fresh response_url pointing at this fake."""
+        return f"http://127.0.0.1:{self.port}/hooks/{uuid.uuid4().hex}"
+
+    # -- test controls --------------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, status: int = 429, error: str = "ratelimited", retry_after: int = 1
+    ) -> None:
+        """Answer the next call of ``method`` with an error (429 carries Retry-After)."""
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        with self._lock:
+            self._failures.setdefault(method, []).append(
+                _Failure(status, {"ok": False, "error": error}, headers)
+            )
+
+    def find(self, method: str, **params: Any) -> list[Call]:
+        """Calls of ``method`` (a Web API method, or "hook") whose params include ``params``."""
+        with self._lock:
+            calls = list(self.calls)
+        return [
+            c
+            for c in calls
+            if c.method == method and all(c.params.get(k) == v for k, v in params.items())
+        ]
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 10.0, **params: Any
+    ) -> list[Call]:
+        """Wait until at least ``count`` matching calls arrived; return them (raise if not)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [
+                    c
+                    for c in self.calls
+                    if c.method == method and all(c.params.get(k) == v for k, v in params.items())
+                ]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [(c.method, c.params.get("channel")) for c in self.calls]
+                    raise AssertionError(
+                        f"expected {count} x {method} {params}, got {len(found)}; calls: {seen}"
+                    )
+                self._lock.wait(remaining)
+
+    def settle(self, quiet: float = 0.5, timeout: float = 10.0) -> None:
+        """Wait until no call has arrived for ``quiet`` seconds (late duplicates show up)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                last = self.calls[-1].at if self.calls else 0.0
+            if time.monotonic() - last >= quiet:
+                return
+            time.sleep(quiet / 5)
+
+    # -- serving --------------------------------------------------------------------------
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self._lock:
+            queue = self._failures.get(method)
+            return queue.pop(0) if queue else None
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return dict(slack_example("web_api/auth.test.bot.json"))
+        if method == "apps.connections.open":
+            url = self.socket_url or "ws://127.0.0.1:9/link/?ticket=none"
+            return {"ok": True, "url": url}
+        if method == "users.info":
+            user = dict(slack_example("web_api/users.info.with_locale.json"))
+            user["user"] = dict(user["user"], id=params.get("user", "U0ALICE001"))
+            user["user"]["locale"] = self.locales.get(str(params.get("user")), "en-US")
+            return user
+        if method == "chat.postMessage":
+            reply = dict(slack_example("web_api/chat.postMessage.thread_reply.json"))
+            ts = f"1719000000.{next(self._ts):06d}"
+            message = {
+                "type": "message",
+                "ts": ts,
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks", []),
+                "bot_id": "B0ACRBOT01",
+                "user": "U0ACRBOT01",
+            }
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            reply.update(channel=params.get("channel"), ts=ts, message=message)
+            return reply
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1719000000.{next(self._ts):06d}"}
+        if method == "chat.getPermalink":
+            channel = params.get("channel", "C0")
+            ts = str(params.get("message_ts", "0")).replace(".", "")
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": f"https://contoso-dev.slack.com/archives/{channel}/p{ts}",
+            }
+        return {"ok": True}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.path.startswith("/hooks/"):
+                    method = "hook"
+                else:
+                    method = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
+                params = _parse(raw, self.headers.get("Content-Type", ""))
+                if method == "hook":
+                    params["hook"] = self.path
+                fake._record(Call(method, params, {k.lower(): v for k, v in self.headers.items()}))
+                pause = fake.delay.get(method)
+                if pause:
+                    time.sleep(pause)
+                failure = fake._take_failure(method)
+                if failure is not None:
+                    self._send(failure.status, failure.body, failure.headers)
+                    return
+                if method == "hook":
+                    self._send(200, None, {})
+                    return
+                self._send(200, fake._answer(method, params), {})
+
+            def _send(
+                self, status: int, body: dict[str, Any] | None, headers: dict[str, str]
+            ) -> None:
+                data = b"ok" if body is None else json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                ctype = "text/plain" if body is None else "application/json; charset=utf-8"
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _parse(raw: str, content_type: str) -> dict[str, Any]:
+    if "json" in content_type:
+        try:
+            value = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            return {"_raw": raw}
+        return value if isinstance(value, dict) else {"_raw": value}
+    return dict(parse_qsl(raw, keep_blank_values=True))

@@ -1,0 +1,395 @@
+"""The bot in HTTP mode, end to end: signed requests in, what Slack would receive out."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from typing import Any
+
+import pytest
+
+from tests.fakes.running_bot import post_signed
+from tests.fakes.slack_api import Call
+from tests.slack import payloads as p
+from tests.slack.conftest import HttpBot, prefix_keys
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+
+def send_event(env: HttpBot, body: dict[str, Any], retry: int = 0) -> int:
+    headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    status, _ = post_signed(
+        env.bot.events_url, json.dumps(body), JSON, headers=headers if retry else None
+    )
+    return status
+
+
+def send_command(env: HttpBot, text: str, channel: str = "C0ACRHELP1") -> Call:
+    hook = env.slack.hook_url()
+    status, _ = post_signed(
+        env.bot.events_url, p.command_form(text, response_url=hook, channel=channel), FORM
+    )
+    assert status == 200
+    return env.slack.wait_for("hook", hook=hook.split(str(env.slack.port), 1)[1])[0]
+
+
+def send_click(env: HttpBot, payload: dict[str, Any]) -> None:
+    status, _ = post_signed(env.bot.events_url, p.interaction_form(payload), FORM)
+    assert status == 200
+
+
+def hook_path(env: HttpBot, url: str) -> str:
+    return url.split(str(env.slack.port), 1)[1]
+
+
+def replies(env: HttpBot, channel: str) -> list[Call]:
+    return env.slack.find("chat.postMessage", channel=channel)
+
+
+def test_confident_paste_gets_one_threaded_answer_with_buttons(http_bot: HttpBot) -> None:
+    """A firewall error pasted in a channel: one Block Kit answer in its thread, with buttons."""
+    channel = p.new_channel()
+    body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    assert send_event(http_bot, body) == 200
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert reply.params["thread_ts"] == body["event"]["ts"]
+    blocks = reply.blocks
+    assert blocks[0]["type"] == "header"
+    assert "firewall" in blocks[0]["text"]["text"].lower()
+    text = reply.block_text()
+    assert "```" in text and "az acr network-rule add --name contosoprod" in text
+    assert "Matched on" in text and p.FIREWALL_TOPIC in text
+    labels = [b["text"]["text"] for b in reply.buttons()]
+    assert labels[:2] == ["Helped", "Not it"]
+    run = [b for b in reply.buttons() if b["action_id"] == "acr_run_command"]
+    assert json.loads(run[0]["value"]) == {"command": "check-health", "registry": "contosoprod"}
+    http_bot.slack.settle()
+    assert len(replies(http_bot, channel)) == 1
+
+
+def test_russian_question_is_answered_in_russian(http_bot: HttpBot) -> None:
+    """A question written in Russian gets the Russian answer, whatever the user's locale."""
+    channel = p.new_channel()
+    send_event(http_bot, p.message_event(p.RUSSIAN_QUESTION, channel=channel))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert "Причина" in reply.block_text()
+    assert [b["text"]["text"] for b in reply.buttons()][:2] == ["Помогло", "Не то"]
+
+
+def test_paste_follows_the_users_slack_locale_and_caches_it(http_bot: HttpBot) -> None:
+    """An English error pasted by a ru-RU user is answered in Russian; users.info is asked once."""
+    channel = p.new_channel()
+    user = "U0RU" + p.new_channel()[1:7]
+    http_bot.slack.locales[user] = "ru-RU"
+    for _ in range(2):
+        send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel, user=user))
+        channel_replies = http_bot.slack.wait_for("chat.postMessage", channel=channel)
+        channel = p.new_channel()
+    assert "Причина" in channel_replies[0].block_text()
+    assert len(http_bot.slack.find("users.info", user=user)) == 1
+
+
+def test_unknown_text_is_silent_in_a_channel(http_bot: HttpBot) -> None:
+    """Chatter with no confident match gets no reply in a channel."""
+    channel = p.new_channel()
+    assert send_event(http_bot, p.message_event(p.UNKNOWN_TEXT, channel=channel)) == 200
+    http_bot.bot.wait_log("triage.decided", channel=channel, outcome="silent")
+    http_bot.slack.settle()
+    assert replies(http_bot, channel) == []
+
+
+def test_unknown_text_in_a_direct_message_says_no_known_answer(http_bot: HttpBot) -> None:
+    """In a DM the bot admits it has no answer and points to /acr faq."""
+    channel = "D" + p.new_channel()[1:]
+    send_event(http_bot, p.message_event(p.UNKNOWN_TEXT, channel=channel, channel_type="im"))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert "No known answer" in reply.block_text()
+    assert "/acr faq" in reply.block_text()
+
+
+def test_message_and_mention_of_one_paste_answer_once(http_bot: HttpBot) -> None:
+    """The same paste delivered as `message` and as `app_mention` gets exactly one reply."""
+    channel = p.new_channel()
+    ts = p.new_ts()
+    text = f"<@U0ACRBOT01> {p.FIREWALL_PASTE}"
+    send_event(http_bot, p.message_event(text, channel=channel, ts=ts))
+    send_event(http_bot, p.mention_event(p.FIREWALL_PASTE, channel=channel, ts=ts))
+    http_bot.slack.wait_for("chat.postMessage", channel=channel)
+    http_bot.slack.settle()
+    assert len(replies(http_bot, channel)) == 1
+
+
+def test_unknown_mention_gets_closest_topics(http_bot: HttpBot) -> None:
+    """A mention with no confident match is answered with the closest topics, in the thread."""
+    channel = p.new_channel()
+    ts = p.new_ts()
+    send_event(http_bot, p.message_event(f"<@U0ACRBOT01> {p.UNKNOWN_TEXT}", channel=channel, ts=ts))
+    send_event(http_bot, p.mention_event(p.UNKNOWN_TEXT, channel=channel, ts=ts))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert reply.params["thread_ts"] == ts
+    assert "No known answer" in reply.block_text()
+    http_bot.slack.settle()
+    assert len(replies(http_bot, channel)) == 1
+
+
+def test_slack_retries_never_produce_a_second_reply(http_bot: HttpBot) -> None:
+    """One event delivered four times (X-Slack-Retry-Num 1..3) is answered once."""
+    channel = p.new_channel()
+    body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    for retry in range(4):
+        assert send_event(http_bot, body, retry=retry) == 200
+    http_bot.slack.wait_for("chat.postMessage", channel=channel)
+    http_bot.slack.settle()
+    assert len(replies(http_bot, channel)) == 1
+
+
+@pytest.mark.parametrize("kind", ["own", "other_bot", "edited", "deleted"])
+def test_bots_edits_and_deletions_get_no_answer(http_bot: HttpBot, kind: str) -> None:
+    """The bot's own posts, other bots, edits and deletions are acknowledged and ignored."""
+    channel = p.new_channel()
+    body = {
+        "own": p.own_reply_event,
+        "other_bot": p.other_bot_event,
+        "edited": p.changed_event,
+        "deleted": p.deleted_event,
+    }[kind](channel)
+    assert send_event(http_bot, body) == 200
+    http_bot.slack.settle(quiet=0.7)
+    assert replies(http_bot, channel) == []
+
+
+def test_thread_reply_is_answered_in_that_thread(http_bot: HttpBot) -> None:
+    """A paste inside a thread gets its answer in the same thread."""
+    channel = p.new_channel()
+    parent = p.new_ts()
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel, thread_ts=parent))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert reply.params["thread_ts"] == parent
+
+
+def test_same_topic_again_links_to_the_earlier_answer(http_bot: HttpBot) -> None:
+    """Within the repeat window, the same topic in the same channel links to the first answer."""
+    channel = p.new_channel()
+    first = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    send_event(http_bot, first)
+    http_bot.slack.wait_for("chat.postMessage", channel=channel)
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE.replace("7", "9"), channel=channel))
+    second = http_bot.slack.wait_for("chat.postMessage", count=2, channel=channel)[1]
+    assert "Same as the earlier answer" in second.block_text()
+    assert f"/archives/{channel}/p{first['event']['ts'].replace('.', '')}" in second.block_text()
+    assert not second.buttons()
+    other = p.new_channel()
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=other))
+    full = http_bot.slack.wait_for("chat.postMessage", channel=other)[0]
+    assert full.blocks[0]["type"] == "header"
+
+
+def test_rate_limited_reply_waits_and_is_still_posted(http_bot: HttpBot) -> None:
+    """Slack answering 429 with Retry-After: the reply is retried after the wait, not dropped."""
+    channel = p.new_channel()
+    http_bot.slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel))
+    calls = http_bot.slack.wait_for("chat.postMessage", count=2, timeout=15, channel=channel)
+    assert calls[1].at - calls[0].at >= 0.9
+    assert calls[1].params["thread_ts"] == calls[0].params["thread_ts"]
+
+
+def test_help_is_private_and_lists_every_subcommand(http_bot: HttpBot) -> None:
+    """`/acr help` answers only the caller, listing every subcommand with its usage."""
+    answer = send_command(http_bot, "help")
+    assert answer.params["response_type"] == "ephemeral"
+    text = answer.block_text()
+    for usage in ("/acr faq <words>", "/acr usage <registry>", "/acr cancel-runs <registry>"):
+        assert usage in text
+    assert "Redis" not in text
+
+
+@pytest.mark.parametrize("typed", ["", "hlep"])
+def test_empty_or_unknown_subcommand_shows_help(http_bot: HttpBot, typed: str) -> None:
+    """`/acr` alone shows help; a typo shows help with "did you mean"."""
+    text = send_command(http_bot, typed).block_text()
+    assert "/acr faq <words>" in text
+    if typed:
+        assert "Did you mean `/acr help`?" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("faq", "Usage: `/acr faq <words>`"),
+        ('faq "unbalanced', "Unbalanced quotes"),
+        ("runs", "Which registry?"),
+        ("runs contosoprod --top lots", "`--top` takes a whole number"),
+    ],
+)
+def test_bad_input_gets_a_usage_message(http_bot: HttpBot, typed: str, expected: str) -> None:
+    """Malformed subcommands get a clear, private usage message, never a stack trace."""
+    answer = send_command(http_bot, typed)
+    assert expected in answer.params["text"]
+    assert "Traceback" not in answer.params["text"]
+
+
+def test_faq_lists_topics_and_shows_and_shares_one(http_bot: HttpBot) -> None:
+    """`/acr faq firewall ip`: topics with Show buttons; Show is private, Share posts it."""
+    answer = send_command(http_bot, "faq firewall ip address")
+    shows = [b for b in answer.buttons() if b["action_id"] == "faq_show"]
+    assert shows and answer.params["response_type"] == "ephemeral"
+    assert p.FIREWALL_TOPIC in [json.loads(b["value"])["t"] for b in shows]
+    button = next(b for b in shows if json.loads(b["value"])["t"] == p.FIREWALL_TOPIC)
+    hook = http_bot.slack.hook_url()
+    send_click(
+        http_bot,
+        p.click(
+            button,
+            channel="C0ACRHELP1",
+            message_ts="1",
+            thread_ts=None,
+            response_url=hook,
+            ephemeral=True,
+        ),
+    )
+    shown = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    assert shown.params["response_type"] == "ephemeral"
+    share = next(b for b in shown.buttons() if b["action_id"] == "share_topic")
+    hook2 = http_bot.slack.hook_url()
+    send_click(
+        http_bot,
+        p.click(
+            share,
+            channel="C0ACRHELP1",
+            message_ts="1",
+            thread_ts=None,
+            response_url=hook2,
+            ephemeral=True,
+        ),
+    )
+    shared = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0]
+    assert shared.params["response_type"] == "in_channel"
+    assert "firewall" in shared.block_text().lower()
+
+
+def test_helped_is_counted_once_per_person(http_bot: HttpBot) -> None:
+    """Helped adds one to the topic's counter in Redis; the same person's second click does not."""
+    channel = p.new_channel()
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    helped = next(b for b in reply.buttons() if b["action_id"] == "feedback_helped")
+    answers = []
+    for _ in range(2):
+        hook = http_bot.slack.hook_url()
+        send_click(
+            http_bot,
+            p.click(
+                helped,
+                channel=channel,
+                message_ts="1719.1" + channel,
+                thread_ts=reply.params["thread_ts"],
+                response_url=hook,
+            ),
+        )
+        answers.append(http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0])
+    assert answers[0].params["text"] == "Thanks, noted."
+    assert "already" in answers[1].params["text"]
+    key = f"{http_bot.prefix}feedback:{p.FIREWALL_TOPIC}"
+    assert key in prefix_keys(http_bot.prefix)
+
+
+def test_not_it_offers_runner_ups_and_posts_the_chosen_one(http_bot: HttpBot) -> None:
+    """Not it privately offers other topics; picking one posts its answer in the thread."""
+    channel = p.new_channel()
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    thread = reply.params["thread_ts"]
+    not_it = next(b for b in reply.buttons() if b["action_id"] == "feedback_not_it")
+    hook = http_bot.slack.hook_url()
+    send_click(
+        http_bot,
+        p.click(not_it, channel=channel, message_ts="1719.2", thread_ts=thread, response_url=hook),
+    )
+    offer = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    assert offer.params["response_type"] == "ephemeral"
+    picks = [b for b in offer.buttons() if b["action_id"].startswith("pick_topic_")]
+    assert picks, offer.params
+    chosen = json.loads(picks[0]["value"])["t"]
+    hook2 = http_bot.slack.hook_url()
+    send_click(
+        http_bot,
+        p.click(
+            picks[0],
+            channel=channel,
+            message_ts="1",
+            thread_ts=None,
+            response_url=hook2,
+            ephemeral=True,
+        ),
+    )
+    posted = http_bot.slack.wait_for("chat.postMessage", count=2, channel=channel)[1]
+    assert posted.params["thread_ts"] == thread
+    assert chosen not in (p.FIREWALL_TOPIC,)
+    cleanup = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0]
+    assert cleanup.params.get("delete_original") is True
+
+
+def test_shortcut_answers_privately_and_posts_in_thread_once(http_bot: HttpBot) -> None:
+    """Triage this message answers only the asker; "Post in thread" posts once, then expires."""
+    channel = p.new_channel()
+    ts = p.new_ts()
+    hook = http_bot.slack.hook_url()
+    payload = p.shortcut(p.FIREWALL_PASTE, channel=channel, message_ts=ts, response_url=hook)
+    send_click(http_bot, payload)
+    private = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    assert private.params["response_type"] == "ephemeral"
+    assert replies(http_bot, channel) == []
+    post = next(b for b in private.buttons() if b["action_id"] == "post_in_thread")
+    answers = []
+    for _ in range(2):
+        hook2 = http_bot.slack.hook_url()
+        send_click(
+            http_bot,
+            p.click(
+                post,
+                channel=channel,
+                message_ts="1",
+                thread_ts=None,
+                response_url=hook2,
+                ephemeral=True,
+            ),
+        )
+        answers.append(http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0])
+    posted = replies(http_bot, channel)
+    assert len(posted) == 1 and posted[0].params["thread_ts"] == ts
+    assert posted[0].blocks[0]["type"] == "header"
+    assert "already been used" in answers[1].params["text"]
+
+
+def test_shortcut_answers_below_the_channel_threshold(http_bot: HttpBot) -> None:
+    """A vague message that is silent in the channel still gets the closest answer on demand."""
+    channel = p.new_channel()
+    text = "acr seems blocked from our office network"
+    send_event(http_bot, p.message_event(text, channel=channel))
+    http_bot.bot.wait_log("triage.decided", channel=channel, outcome="silent")
+    hook = http_bot.slack.hook_url()
+    send_click(
+        http_bot, p.shortcut(text, channel=channel, message_ts=p.new_ts(), response_url=hook)
+    )
+    private = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    assert any(b["action_id"] == "post_in_thread" for b in private.buttons())
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("handlers.azure") is not None,
+    reason="the Azure commands are installed; their own tests cover the button",
+)
+def test_run_command_button_without_azure_says_not_available(http_bot: HttpBot) -> None:
+    """The "Run check-health" button answers "not available" until the Azure commands exist."""
+    channel = p.new_channel()
+    send_event(http_bot, p.message_event(p.FIREWALL_PASTE, channel=channel))
+    reply = http_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    run = next(b for b in reply.buttons() if b["action_id"] == "acr_run_command")
+    hook = http_bot.slack.hook_url()
+    send_click(
+        http_bot, p.click(run, channel=channel, message_ts="1", thread_ts=None, response_url=hook)
+    )
+    answer = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    assert "not available" in answer.params["text"]

@@ -1,0 +1,158 @@
+"""Several replicas on one Redis, and Redis going away: exactly one reply, replies continue."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import uuid
+from pathlib import Path
+
+from tests.fakes.running_bot import BotProcess, post_signed, start_bot
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.socket_mode import FakeSocketMode, events_envelope
+from tests.slack import payloads as p
+from tests.slack.conftest import SHARED_REDIS, delete_prefix
+from tests.slack.redis_server import PrivateRedis
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+PASTES = 6
+
+
+def _paste_bodies() -> list[dict[str, object]]:
+    """Pastes in distinct channels: one answer each (no repeat window in play)."""
+    return [p.message_event(p.FIREWALL_PASTE, channel=p.new_channel()) for _ in range(PASTES)]
+
+
+def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -> None:
+    """Two HTTP replicas on one Redis; each event four times across both: one reply each."""
+    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    bots: list[BotProcess] = []
+    with FakeSlackAPI() as slack:
+        try:
+            for _ in range(2):
+                bots.append(
+                    start_bot(
+                        slack,
+                        redis_url=SHARED_REDIS,
+                        redis_prefix=prefix,
+                        knowledge_dir=knowledge_dir,
+                    )
+                )
+            bodies = _paste_bodies()
+            deliveries = [(body, n, bots[n % 2]) for body in bodies for n in range(4)]
+            random.Random(7).shuffle(deliveries)
+            statuses: list[int] = []
+
+            def deliver(body: dict[str, object], retry: int, bot: BotProcess) -> None:
+                headers = {"X-Slack-Retry-Num": str(retry)} if retry else None
+                status, _ = post_signed(bot.events_url, json.dumps(body), JSON, headers=headers)
+                statuses.append(status)
+
+            threads = [threading.Thread(target=deliver, args=d) for d in deliveries]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert statuses == [200] * len(deliveries)
+            for body in bodies:
+                slack.wait_for("chat.postMessage", channel=body["event"]["channel"])  # type: ignore[index]
+            slack.settle(quiet=1.0)
+            for body in bodies:
+                channel = body["event"]["channel"]  # type: ignore[index]
+                assert len(slack.find("chat.postMessage", channel=channel)) == 1
+        finally:
+            for bot in bots:
+                bot.stop()
+            delete_prefix(prefix)
+
+
+def test_two_socket_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -> None:
+    """Two Socket Mode connections on one Redis; envelopes spread over both: one reply each."""
+    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    bots: list[BotProcess] = []
+    with FakeSlackAPI() as slack, FakeSocketMode() as socket:
+        slack.socket_url = socket.url
+        try:
+            for n in range(2):
+                bots.append(
+                    start_bot(
+                        slack,
+                        mode="socket",
+                        redis_url=SHARED_REDIS,
+                        redis_prefix=prefix,
+                        knowledge_dir=knowledge_dir,
+                    )
+                )
+                socket.wait_connections(n + 1)
+            bodies = _paste_bodies()
+            sent = []
+            for body in bodies:
+                for attempt in range(4):
+                    sent.append(socket.send(events_envelope(body, attempt), connection=attempt))
+            for envelope_id in sent:
+                socket.wait_ack(envelope_id)
+            for body in bodies:
+                slack.wait_for("chat.postMessage", channel=body["event"]["channel"])  # type: ignore[index]
+            slack.settle(quiet=1.0)
+            for body in bodies:
+                channel = body["event"]["channel"]  # type: ignore[index]
+                assert len(slack.find("chat.postMessage", channel=channel)) == 1
+        finally:
+            for bot in bots:
+                bot.stop()
+            delete_prefix(prefix)
+
+
+def test_redis_stopped_and_restarted_replies_continue(knowledge_dir: Path) -> None:
+    """Redis stops mid-run: answers continue, /acr help says degraded; it recovers by itself."""
+    server = PrivateRedis()
+    server.start()
+    with FakeSlackAPI() as slack:
+        bot = start_bot(slack, redis_url=server.url, redis_prefix="t:", knowledge_dir=knowledge_dir)
+        try:
+
+            def paste_answered() -> None:
+                channel = p.new_channel()
+                body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+                assert post_signed(bot.events_url, json.dumps(body), JSON)[0] == 200
+                slack.wait_for("chat.postMessage", channel=channel, timeout=15)
+
+            def help_footer() -> str:
+                hook = slack.hook_url()
+                form = p.command_form("help", response_url=hook)
+                assert post_signed(bot.events_url, form, FORM)[0] == 200
+                path = hook.split(str(slack.port), 1)[1]
+                footer = slack.wait_for("hook", hook=path)[0].blocks[-1]["elements"][0]["text"]
+                return str(footer)
+
+            paste_answered()
+            assert "Redis" not in help_footer()
+            server.stop()
+            paste_answered()
+            bot.wait_log("store.degraded")
+            assert "Redis" in help_footer()
+            server.start()
+            bot.wait_log("store.recovered", timeout=30)
+            paste_answered()
+            assert "Redis" not in help_footer()
+        finally:
+            assert bot.stop() == 0
+            server.cleanup()
+
+
+def test_redis_down_at_start_up_still_serves(knowledge_dir: Path) -> None:
+    """With Redis unreachable at start the bot starts degraded, answers, and says so in the log."""
+    server = PrivateRedis()  # never started: nothing listens on its socket
+    with FakeSlackAPI() as slack:
+        bot = start_bot(slack, redis_url=server.url, knowledge_dir=knowledge_dir)
+        try:
+            assert bot.wait_log("serve.started")["degraded"] is True
+            channel = p.new_channel()
+            body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+            post_signed(bot.events_url, json.dumps(body), JSON)
+            slack.wait_for("chat.postMessage", channel=channel)
+        finally:
+            bot.stop()
+            server.cleanup()

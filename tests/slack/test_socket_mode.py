@@ -1,0 +1,101 @@
+"""The bot in Socket Mode, end to end, against a fake Socket Mode WebSocket server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.running_bot import BotProcess, start_bot
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.socket_mode import FakeSocketMode, command_envelope, events_envelope
+from tests.slack import payloads as p
+from tests.slack.conftest import SHARED_REDIS, delete_prefix
+
+
+@dataclass
+class SocketBot:
+    slack: FakeSlackAPI
+    socket: FakeSocketMode
+    bot: BotProcess
+
+
+@pytest.fixture
+def socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
+    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    slack = FakeSlackAPI().start()
+    socket = FakeSocketMode().start()
+    slack.socket_url = socket.url
+    bot = start_bot(
+        slack,
+        mode="socket",
+        redis_url=SHARED_REDIS,
+        redis_prefix=prefix,
+        knowledge_dir=knowledge_dir,
+    )
+    socket.wait_connections(1)
+    yield SocketBot(slack, socket, bot)
+    bot.stop()
+    socket.close()
+    slack.close()
+    delete_prefix(prefix)
+
+
+def test_paste_is_acked_and_answered_in_thread(socket_bot: SocketBot) -> None:
+    """An events_api envelope is acknowledged and the answer goes to the paste's thread."""
+    channel = p.new_channel()
+    body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    envelope_id = socket_bot.socket.send(events_envelope(body))
+    assert socket_bot.socket.wait_ack(envelope_id)["envelope_id"] == envelope_id
+    reply = socket_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert reply.params["thread_ts"] == body["event"]["ts"]
+    assert [b["text"]["text"] for b in reply.buttons()][:2] == ["Helped", "Not it"]
+
+
+def test_retry_attempts_get_no_second_reply(socket_bot: SocketBot) -> None:
+    """The same event redelivered with retry_attempt 1..3 is answered once."""
+    channel = p.new_channel()
+    body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    for attempt in range(4):
+        socket_bot.socket.wait_ack(socket_bot.socket.send(events_envelope(body, attempt)))
+    socket_bot.slack.wait_for("chat.postMessage", channel=channel)
+    socket_bot.slack.settle()
+    assert len(socket_bot.slack.find("chat.postMessage", channel=channel)) == 1
+
+
+def test_help_command_over_the_socket(socket_bot: SocketBot) -> None:
+    """`/acr help` as a slash_commands envelope: acked, then a private help via response_url."""
+    hook = socket_bot.slack.hook_url()
+    envelope = command_envelope(p.command_payload("help", response_url=hook))
+    socket_bot.socket.wait_ack(socket_bot.socket.send(envelope))
+    path = hook.split(str(socket_bot.slack.port), 1)[1]
+    answer = socket_bot.slack.wait_for("hook", hook=path)[0]
+    assert answer.params["response_type"] == "ephemeral"
+    assert "/acr faq <words>" in answer.block_text()
+
+
+def test_reconnects_after_the_server_drops_the_connection(socket_bot: SocketBot) -> None:
+    """When Slack closes the WebSocket, the bot opens a new one and keeps answering."""
+    before = socket_bot.socket.connects
+    socket_bot.socket.drop_all()
+    socket_bot.socket.wait_connects(before + 1, timeout=30)
+    channel = p.new_channel()
+    socket_bot.socket.send(events_envelope(p.message_event(p.FIREWALL_PASTE, channel=channel)))
+    socket_bot.slack.wait_for("chat.postMessage", channel=channel, timeout=20)
+
+
+def test_sigterm_finishes_acknowledged_work_then_exits(socket_bot: SocketBot) -> None:
+    """SIGTERM right after an event was acked: the reply is still posted and the exit is clean."""
+    channel = p.new_channel()
+    socket_bot.slack.delay["chat.postMessage"] = 1.5
+    envelope_id = socket_bot.socket.send(
+        events_envelope(p.message_event(p.FIREWALL_PASTE, channel=channel))
+    )
+    socket_bot.socket.wait_ack(envelope_id)
+    socket_bot.slack.wait_for("users.info", timeout=10)
+    assert socket_bot.bot.stop() == 0
+    assert [r["channel"] for r in socket_bot.bot.events("triage.posted")] == [channel]
+    assert socket_bot.bot.events("serve.stopped")
