@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import Caller
 from bot.azure import AzureOps
+from bot.azure.pending import PendingCancel
 from bot.errors import BotError
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
@@ -140,6 +143,33 @@ def _private(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
+class Progress:
+    """Replaces the message with a running count, at most once a second, from worker threads.
+
+    Calls happen inside the cancel workers, so all of them are over before the final result
+    is posted: a late progress line can never overwrite the outcome.
+    """
+
+    def __init__(self, respond: Respond, registry: str, total: int, every: float = 1.0) -> None:
+        self.respond = respond
+        self.registry = registry
+        self.total = total
+        self.every = every
+        self.done = 0
+        self.last = time.monotonic()
+        self.lock = threading.Lock()
+
+    def __call__(self, run_id: str, outcome: str, detail: str) -> None:
+        with self.lock:
+            self.done += 1
+            now = time.monotonic()
+            if now - self.last < self.every or self.done == self.total:
+                return
+            self.last = now
+            text = f"Cancelling runs in {self.registry}: {self.done} of {self.total} done…"
+            self.respond(text=text, blocks=blocks.notice(text), replace_original=True)
+
+
 def on_confirm(
     services: Services, body: dict[str, Any], respond: Respond, client: WebClient
 ) -> None:
@@ -147,15 +177,18 @@ def on_confirm(
     token = _value(body)
     ops = _ops(services)
     caller = caller_for(services, client, user, channel)
+
+    def starting(pending: PendingCancel) -> Progress:
+        count = len(pending.run_ids)
+        respond(
+            text=f"Cancelling {count} run(s) in {pending.registry_name}…",
+            blocks=blocks.cancelling_blocks(pending.registry_name, count),
+            replace_original=True,
+        )
+        return Progress(respond, pending.registry_name, count)
+
     try:
-        pending = ops.peek_cancel(token)
-        if pending is not None and pending.user_id == user:
-            respond(
-                text=f"Cancelling {len(pending.run_ids)} run(s) in {pending.registry_name}…",
-                blocks=blocks.cancelling_blocks(pending.registry_name, len(pending.run_ids)),
-                replace_original=True,
-            )
-        result = ops.confirm_cancel(caller, token)
+        result = ops.confirm_cancel(caller, token, starting)
     except BotError as exc:
         _private(respond, exc.user_message)
         return

@@ -84,32 +84,69 @@ def run(ctx: CommandContext) -> None:
         COMMAND_LATENCY.labels(command=name).observe(time.perf_counter() - started)
 
 
+# Answered inside the ack itself: local and fast (no network), so the user sees the answer
+# at once and nothing is left to do after the 3-second window.
+INSTANT = frozenset({"help", "faq"})
+
+
+class AckOrRespond:
+    """A respond callable whose first message travels in the ack; later ones via response_url."""
+
+    def __init__(self, ack: Ack, respond: Respond) -> None:
+        self._ack = ack
+        self._respond = respond
+        self.acked = False
+
+    def __call__(self, text: str = "", blocks: Any = None, **kwargs: Any) -> None:
+        if not self.acked:
+            self.acked = True
+            shared = kwargs.get("response_type") == "in_channel"
+            self._ack(text=text, blocks=blocks, response_type="in_channel" if shared else None)
+            return
+        self._respond(text=text, blocks=blocks, **kwargs)
+
+    def ensure_acked(self) -> None:
+        if not self.acked:
+            self.acked = True
+            self._ack()
+
+
 def register(app: App, services: Services) -> None:
     triage = Triage(services)
 
     @app.command("/acr")
     def on_acr(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="command").inc()
-        text = str(command.get("text") or "")
-        user_id = str(command.get("user_id") or "")
-        lang = triage.command_language(text, user_id, locale_lookup(client))
+        answer = AckOrRespond(ack, respond)
         try:
-            parsed = parse(text)
-        except BotError as exc:
-            respond(text=exc.user_message, response_type="ephemeral")
-            return
-        event(log, "command", command=parsed.name, user=user_id)
-        run(
-            context_for(
-                services=services,
-                parsed=parsed,
-                payload=command,
-                lang=lang,
-                respond=respond,
-                client=client,
+            EVENTS_RECEIVED.labels(kind="command").inc()
+            text = str(command.get("text") or "")
+            user_id = str(command.get("user_id") or "")
+            try:
+                parsed = parse(text)
+            except BotError as exc:
+                answer(text=exc.user_message, response_type="ephemeral")
+                return
+            if parsed.name not in INSTANT:
+                answer.ensure_acked()
+                lookup = locale_lookup(client)
+            else:
+                lookup = None  # before the ack only the cached locale is used
+            lang = triage.command_language(text, user_id, lookup)
+            event(log, "command", command=parsed.name, user=user_id)
+            run(
+                context_for(
+                    services=services,
+                    parsed=parsed,
+                    payload=command,
+                    lang=lang,
+                    respond=answer,
+                    client=client,
+                )
             )
-        )
+        finally:
+            answer.ensure_acked()
+        # learn the caller's locale after the ack, so the next answer uses it
+        triage.user_language(user_id, locale_lookup(client))
 
 
 def context_for(

@@ -30,6 +30,7 @@ from bot.observe.logging import event
 from bot.store import Store
 
 T = TypeVar("T")
+Progress = Callable[[str, str, str], None]
 log = logging.getLogger("bot.azure")
 
 __all__ = ["AzureOps", "CancelPlan", "CancelResult", "HealthReport", "RunsReport", "UsageReport"]
@@ -211,20 +212,28 @@ class AzureOps:
         self,
         caller: Caller,
         token: str,
-        progress: Callable[[str, str, str], None] | None = None,
+        starting: Callable[[pending_store.PendingCancel], Progress | None] | None = None,
     ) -> CancelResult:
-        """The confirm click: consume the pending action, check access again, cancel."""
+        """The confirm click: consume the pending action, check access again, cancel.
+
+        ``starting`` is called once the click is known to be valid and allowed, just before
+        anything is cancelled; it may return a progress callback for each run's outcome.
+        """
         try:
             pending = pending_store.take(self.store, token, caller.user_id)
         except BotError as exc:
             self._record(caller, "cancel-runs", None, "rejected", detail=exc.user_message)
             raise
+        try:
+            self.access.check(caller, "cancel-runs", pending.registry_name)
+        except NotAllowed as exc:
+            self._record(
+                caller, "cancel-runs", pending.registry_name, "refused", detail=exc.user_message
+            )
+            raise
+        progress = starting(pending) if starting else None
         ref = RegistryRef.from_json(pending.registry)
         return self._cancel(caller, ref, pending.run_ids, progress)
-
-    def peek_cancel(self, token: str) -> pending_store.PendingCancel | None:
-        """The pending confirmation behind a button, without consuming it."""
-        return pending_store.peek(self.store, token)
 
     def abort_cancel(self, caller: Caller, token: str) -> str:
         pending = pending_store.discard(self.store, token, caller.user_id)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from azure.core import AzureClouds
 from azure.core.credentials import TokenCredential
 from azure.core.pipeline.transport import RequestsTransport
 from azure.core.rest import HttpRequest, HttpResponse
@@ -32,6 +33,12 @@ REGISTRY_API = "2025-11-01"
 TASKS_API = "2025-03-01-preview"
 SUBSCRIPTIONS_API = "2022-12-01"
 ANY_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+# Our cloud names → the SDK's, so AZURE_SDK_CLOUD_CONF in the environment cannot disagree.
+SDK_CLOUDS = {
+    "public": AzureClouds.AZURE_PUBLIC_CLOUD,
+    "china": AzureClouds.AZURE_CHINA_CLOUD,
+    "usgov": AzureClouds.AZURE_US_GOVERNMENT,
+}
 
 
 class Arm:
@@ -67,6 +74,7 @@ class Arm:
         timeout = self.settings.azure_timeout_seconds
         return {
             "credential_scopes": [self.settings.cloud["arm_audience"]],
+            "cloud_setting": SDK_CLOUDS[self.settings.azure_cloud],
             "retry_total": self.retry_total,
             "retry_backoff_factor": 0.5,
             "retry_backoff_max": 8,

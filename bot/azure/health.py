@@ -17,8 +17,7 @@ import ssl
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 import certifi
@@ -241,7 +240,6 @@ class HealthChecker:
         if ref is not None:
             futures["storage"] = pool.submit(lambda: [self._storage(ref)])
             futures["replicas"] = pool.submit(lambda: [self._replicas(ref)])
-        deadline = time.monotonic() + self.timeout
         wait(list(futures.values()), timeout=self.timeout)
         checks: list[Check] = []
         for key, future in futures.items():
@@ -256,7 +254,6 @@ class HealthChecker:
                 checks.append(
                     check(key, ERROR, f"No answer within {self.timeout:g} s.", None, "check-health")
                 )
-        del deadline
         if ref is None:
             return checks
         checks += self._configuration(props, body or {}, chain_result)
@@ -822,8 +819,4 @@ def _failure(exc: BaseException) -> str:
     return _short(f"{type(exc).__name__}: {text}", 160)
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-__all__ = ["Check", "HealthChecker", "HealthReport", "replace"]
+__all__ = ["Check", "HealthChecker", "HealthReport"]

@@ -59,11 +59,6 @@ def _decode(raw: str) -> PendingCancel:
     return PendingCancel(**json.loads(raw))
 
 
-def peek(store: Store, token: str) -> PendingCancel | None:
-    raw = store.get(_PREFIX + token) if token else None
-    return _decode(raw) if raw else None
-
-
 def take(store: Store, token: str, user_id: str) -> PendingCancel:
     """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
     raw = store.get(_PREFIX + token)

@@ -58,12 +58,14 @@ FRAGMENT_EXPONENT = 0.25
 STATUS_MISMATCH = 0.8
 SUPPORT_MIN = 90.0
 SUPPORT_BONUS = 3.0  # per further signature of the same topic that also matches the paste
-CONTEXT_BONUS = 5.0  # for the topic whose vocabulary fits the whole paste best
+CONTEXT_BONUS = 15.0  # at most, for the topic whose vocabulary fits the whole paste best
+CONTEXT_SHARPNESS = 3.0
+CONTEXT_MIN = 80.0
 PROFILE_TOP = 5
-PROFILE_COSINE = 0.2
+PROFILE_COSINE = 0.16
 PROFILE_LEAD = 1.3
 PROFILE_LEAD_CAP = 2.5
-PROFILE_MIN_WORDS = 3
+PROFILE_MIN_WORDS = 4
 QUESTION_F1_WEIGHT = 0.7
 
 
@@ -120,6 +122,38 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text) if w not in _STOP and len(w) > 1]
 
 
+@dataclass
+class _Ranking:
+    """Scores from both channels for one text."""
+
+    strings: list[tuple[str, float]]  # signatures and questions, best first
+    profile: list[tuple[str, float]]  # topic profiles, best first
+    why: dict[str, _Doc]
+
+    def combined(self) -> list[tuple[str, float]]:
+        merged = dict(self.profile)
+        for topic, score in self.strings:
+            merged[topic] = max(score, merged.get(topic, 0.0))
+        return sorted(merged.items(), key=lambda kv: kv[1], reverse=True)
+
+    def decide(self, threshold: float, margin: float) -> tuple[str | None, float]:
+        """The confident topic, if any.
+
+        Error text decides first: the best string match must clear the threshold and lead
+        the next topic by the margin. Otherwise the topic profiles may decide, their lead
+        being part of their score, unless some other topic's error text also matched.
+        """
+        strings = self.strings
+        if strings and strings[0][1] >= threshold:
+            runner_up = strings[1][1] if len(strings) > 1 else 0.0
+            if strings[0][1] - runner_up >= margin:
+                return strings[0]
+            return None, strings[0][1]
+        if self.profile and self.profile[0][1] >= threshold:
+            return self.profile[0]
+        return None, 0.0
+
+
 class Matcher:
     """Built once per knowledge base; ``match`` is thread-safe (read-only state)."""
 
@@ -173,31 +207,32 @@ class Matcher:
         language = detect_language(text)
         registry = _find_registry(text)
         question = is_question(text)
-        ranked, why = self._rank(self._segments(text))
-        if not ranked:
+        ranking = self._rank(self._segments(text))
+        combined = ranking.combined()
+        if not combined:
             return Match(None, 0.0, language, (), None, None, None, registry, question)
-        best_topic, best_score = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = best_score >= threshold and best_score - runner_up >= self.margin
-        doc = why[best_topic]
-        others = ranked[1:4] if confident else ranked[:3]
+        topic, score = ranking.decide(threshold, self.margin)
+        lead_topic, lead_score = (topic, score) if topic else combined[0]
+        doc = ranking.why[lead_topic]
+        others = [(t, s) for t, s in combined if t != topic][:3]
         return Match(
-            topic=best_topic if confident else None,
-            score=_clamp(best_score),
+            topic=topic,
+            score=_clamp(lead_score),
             language=language,
             alternatives=tuple(Candidate(t, _clamp(s)) for t, s in others),
-            best=Candidate(best_topic, _clamp(best_score)),
+            best=Candidate(lead_topic, _clamp(lead_score)),
             matched_on=doc.original,
             matched_kind=doc.kind,
             registry=registry,
             question=question,
-            scores={t: _clamp(s) for t, s in ranked},
+            scores={t: _clamp(s) for t, s in combined},
         )
 
     def search(self, words: str, limit: int = 5, minimum: float = 45.0) -> list[Candidate]:
         """Best topics for `/acr faq <words>`: looser than triage, ranked by score."""
-        ranked, _ = self._rank(self._segments(words))
-        return [Candidate(t, s) for t, s in ranked[:limit] if s >= minimum]
+        # a search is a few key words, not a sentence: no penalty for using few of them
+        ranked = self._rank(self._segments(words), min_words=1).combined()
+        return [Candidate(t, _clamp(s)) for t, s in ranked[:limit] if s >= minimum]
 
     # -- internals ----------------------------------------------------------------------
 
@@ -219,8 +254,8 @@ class Matcher:
     def _salient(self, text: str) -> list[tuple[float, str]]:
         seen: set[str] = set()
         out = []
-        for line in text.splitlines():
-            line = line[:MAX_LINE]
+        for raw in text.splitlines():
+            line = raw[:MAX_LINE]
             if line in seen:
                 continue
             seen.add(line)
@@ -252,14 +287,14 @@ class Matcher:
         inverse = self.inverse_weight
         return heapq.nlargest(SHORTLIST, overlap, key=lambda i: overlap[i] * inverse[i])
 
-    def _rank(self, segments: list[str]) -> tuple[list[tuple[str, float]], dict[str, _Doc]]:
+    def _rank(self, segments: list[str], min_words: int = PROFILE_MIN_WORDS) -> _Ranking:
         if not segments:
-            return [], {}
+            return _Ranking([], [], {})
         seg_tokens = [set(tokens(s)[:MAX_TOKENS]) for s in segments]
         union = set().union(*seg_tokens)
         best, why = self._string_scores(segments, seg_tokens, union)
-        self._add_profile_scores(union, best, why)
-        return _prefer_specific(best, why, self.margin), why
+        profile = self._profile_scores(union, best, why, min_words)
+        return _Ranking(_prefer_specific(best, why, self.margin), profile, why)
 
     def _string_scores(
         self, segments: list[str], seg_tokens: list[set[str]], union: set[str]
@@ -287,28 +322,32 @@ class Matcher:
             best[topic] += SUPPORT_BONUS * min(count - 1, 2)
         return best, why
 
-    def _add_profile_scores(
-        self, union: set[str], best: dict[str, float], why: dict[str, _Doc]
-    ) -> None:
-        """Fold in the topic profiles: a tie-breaker for pastes, the main signal for questions."""
+    def _profile_scores(
+        self, union: set[str], best: dict[str, float], why: dict[str, _Doc], min_words: int
+    ) -> list[tuple[str, float]]:
+        """Topic-profile scores: a tie-breaker for pastes (added to ``best``, the string
+        scores) and, returned on their own, the main signal for questions."""
         profile = self.profiles.score(list(union), top=PROFILE_TOP)
         if not profile:
-            return
+            return []
         leader = max(profile[0][1], 1e-3)
         for topic, cosine in profile:
-            if topic in best:  # context breaks ties between matching signatures
-                best[topic] += CONTEXT_BONUS * cosine / leader
-        # a text of one or two known words cannot carry a topic by vocabulary alone
-        evidence = min(1.0, sum(1 for t in union if t in self.profiles.idf) / PROFILE_MIN_WORDS)
+            # context breaks ties between strings that already match well; it never makes
+            # a weak match strong
+            if best.get(topic, 0.0) >= CONTEXT_MIN:
+                best[topic] += CONTEXT_BONUS * (cosine / leader) ** CONTEXT_SHARPNESS
         runner_up = profile[1][1] if len(profile) > 1 else 0.0
+        scored = []
         for rank, (topic, cosine) in enumerate(profile):
             # the leader is judged by its lead over the next topic, the rest by how far
             # behind the leader they are
             lead = cosine / max(runner_up, 1e-3) if rank == 0 else cosine / leader
-            score = evidence * profile_score(cosine, lead)
-            if score > best.get(topic, -1.0):
-                best[topic] = score
-                why[topic] = self.docs[self.first_doc[topic]]
+            # two rare words in common ("github actions") are a coincidence, not a topic
+            shared = len(union & self.profiles.asked[topic])
+            evidence = min(1.0, shared / min_words) ** 2
+            scored.append((topic, evidence * profile_score(cosine, lead)))
+            why.setdefault(topic, self.docs[self.first_doc[topic]])
+        return scored
 
     def _weight(self, toks: set[str]) -> float:
         """IDF mass of a segment; words the knowledge base never uses weigh the most."""
@@ -357,14 +396,15 @@ def _prefer_specific(
 
 
 def profile_score(cosine: float, lead: float) -> float:
-    """Map a profile cosine and its lead (ratio to the next topic) to a 0–100 score.
+    """Map a profile cosine and its lead (ratio to the next topic) to a score (80 = sure).
 
     Exactly PROFILE_COSINE with a lead of PROFILE_LEAD scores 80, the default threshold:
     chosen from bench/calibrate.py, where ordinary chat and other systems' errors rarely
     reach either.
     """
-    strength = (cosine / PROFILE_COSINE) * (min(lead, PROFILE_LEAD_CAP) / PROFILE_LEAD) ** 0.5
-    return min(100.0, 80.0 * strength)
+    lead = min(lead, PROFILE_LEAD_CAP)
+    strength = (max(cosine, 0.0) / PROFILE_COSINE) * (lead / PROFILE_LEAD) ** 0.5
+    return float(80.0 * strength)
 
 
 def _clamp(score: float) -> float:

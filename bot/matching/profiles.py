@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.knowledge import LANGUAGES, Entry
 
@@ -23,6 +23,7 @@ WEIGHTS = {
     "step": 0.4,
     "command": 0.3,
 }
+ASKED_PARTS = frozenset({"title", "question", "signature"})
 # Postings kept per word: enough for any real knowledge base, bounded for a huge synthetic one.
 MAX_POSTINGS = 400
 
@@ -44,8 +45,12 @@ def entry_parts(entry: Entry) -> Iterable[tuple[str, str]]:
 class TopicProfiles:
     """Cosine similarity between a text and every topic profile, via an inverted index."""
 
-    def __init__(self, bags: dict[str, Counter[str]]) -> None:
+    def __init__(
+        self, bags: dict[str, dict[str, float]], asked: dict[str, frozenset[str]] | None = None
+    ) -> None:
         self.topics = list(bags)
+        # words people use when they ask about the topic (not the answer's own vocabulary)
+        self.asked = asked or {topic: frozenset(bag) for topic, bag in bags.items()}
         df: Counter[str] = Counter()
         for bag in bags.values():
             df.update(bag.keys())
@@ -54,7 +59,7 @@ class TopicProfiles:
         self.max_idf = math.log(1 + n)
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for index, bag in enumerate(bags.values()):
-            vector = {t: (1 + math.log(w)) * self.idf[t] for t, w in bag.items() if w > 0}
+            vector = {t: math.log1p(w) * self.idf[t] for t, w in bag.items() if w > 0}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             for tok, value in vector.items():
                 postings[tok].append((value / norm, index))
@@ -63,15 +68,21 @@ class TopicProfiles:
         }
 
     @classmethod
-    def build(cls, entries: Iterable[Entry], tokenize: Tokenizer) -> TopicProfiles:
-        bags: dict[str, Counter[str]] = {}
+    def build(cls, entries: Iterable[Entry], tokenize: Callable[[str], list[str]]) -> TopicProfiles:
+        bags: dict[str, dict[str, float]] = {}
+        asked: dict[str, frozenset[str]] = {}
         for entry in entries:
-            bag: Counter[str] = Counter()
+            bag: dict[str, float] = defaultdict(float)
+            words: set[str] = set()
             for part, text in entry_parts(entry):
-                for tok in set(tokenize(text)):
+                toks = set(tokenize(text))
+                for tok in toks:
                     bag[tok] += WEIGHTS[part]
+                if part in ASKED_PARTS:
+                    words |= toks
             bags[entry.id] = bag
-        return cls(bags)
+            asked[entry.id] = frozenset(words)
+        return cls(bags, asked)
 
     def score(self, toks: list[str], top: int = 5) -> list[tuple[str, float]]:
         """The ``top`` topics by cosine similarity (0–1) with the text's word stems."""
@@ -84,10 +95,3 @@ class TopicProfiles:
                 totals[index] += weight * value
         best = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:top]
         return [(self.topics[i], s / norm) for i, s in best]
-
-
-class Tokenizer:
-    """Callable protocol stand-in: text → word stems (see matcher.tokens)."""
-
-    def __call__(self, text: str) -> list[str]:  # pragma: no cover - protocol only
-        raise NotImplementedError

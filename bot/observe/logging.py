@@ -33,7 +33,7 @@ _SECRET_PATTERNS = (
     ),
     # key=value or "key": "value" for anything named like a secret.
     re.compile(
-        r"(?i)(?P<keep>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|signature)"
+        r"(?i)(?P<keep>\b[\w.-]*(?:password|passwd|pwd|secret|token|ticket|api[_-]?key|signature)"
         r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}&\]]+"
     ),
     # Credentials inside URLs: scheme://user:password@host.

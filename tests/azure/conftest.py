@@ -151,9 +151,7 @@ class AzureWorld:
 
 
 @pytest.fixture
-def world(
-    ca: TestCA, identity: FakeIdentity, arm: FakeArm, registry: FakeRegistry
-) -> AzureWorld:
+def world(ca: TestCA, identity: FakeIdentity, arm: FakeArm, registry: FakeRegistry) -> AzureWorld:
     """contosoprod: a Standard registry whose login server is the fake data plane."""
     arm.add_registry("contosoprod", login_server=registry.login_server)
     return AzureWorld(ca, identity, arm, registry)

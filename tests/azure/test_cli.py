@@ -19,7 +19,9 @@ from tests.fakes.azure_http import REPO
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES
 
 
-def acrbot(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+def acrbot(
+    world: AzureWorld, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in OTHER_IDENTITY_VARIABLES}
     base.pop("REDIS_URL", None)
     base.update(world.env(**env))
@@ -31,6 +33,7 @@ def acrbot(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> subpro
         env=base,
         cwd=REPO,
         timeout=120,
+        check=False,
     )
 
 

@@ -13,7 +13,7 @@ from bot.azure.credential import build_credential, describe
 from bot.config import Settings
 from bot.errors import AzureError
 from bot.store import MemoryStore
-from tests.azure.conftest import AzureWorld
+from tests.azure.conftest import AzureWorld, LoopbackGuard
 from tests.fakes.identity import FakeIdentity
 
 CLI = Caller("alice", source="cli")
@@ -80,4 +80,18 @@ def test_identity_failure_is_a_sentence_without_secrets(world: AzureWorld) -> No
     assert caught.value.kind == "auth"
     assert "could not get an Azure token" in message
     assert world.identity.secret not in message
+    assert world.arm.total_calls() == 0
+
+
+def test_guard_catches_a_chain_that_falls_through_to_imds(
+    world: AzureWorld, monkeypatch: pytest.MonkeyPatch, loopback_guard: LoopbackGuard
+) -> None:
+    """Without identity variables managed identity would try IMDS: the guard stops it here."""
+    monkeypatch.delenv("IDENTITY_ENDPOINT")
+    monkeypatch.delenv("IDENTITY_HEADER")
+    with pytest.raises(AzureError) as caught:
+        AzureOps(world.settings(), MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+    assert caught.value.kind == "auth"
+    assert set(loopback_guard.blocked) == {"169.254.169.254"}
+    loopback_guard.blocked.clear()  # the attempt was the point of this test
     assert world.arm.total_calls() == 0

@@ -1,4 +1,4 @@
-"""`check-health`: ARM, DNS, TLS, the /v2/ challenge and token exchange, and configuration checks."""
+"""`check-health`: ARM, DNS, TLS, the /v2/ challenge, token exchange, configuration checks."""
 
 from __future__ import annotations
 

@@ -17,7 +17,9 @@ from tests.fakes.arm import FakeArm
 CLI = Caller("alice", source="cli")
 
 
-def ops_for(world: AzureWorld, store: MemoryStore | RedisStore | None = None, **env: str) -> AzureOps:
+def ops_for(
+    world: AzureWorld, store: MemoryStore | RedisStore | None = None, **env: str
+) -> AzureOps:
     return AzureOps(world.settings(**env), store or MemoryStore(), retry_total=0)
 
 
@@ -60,7 +62,12 @@ def test_registry_argument_forms_resolve_to_the_same_registry(world: AzureWorld)
         f"/subscriptions/{SUB}/resourceGroups/myResourceGroup/providers/"
         "Microsoft.ContainerRegistry/registries/contosoprod"
     )
-    for text in ("ContosoProd", "contosoprod.azurecr.io", "https://CONTOSOPROD.azurecr.io/", resource_id):
+    for text in (
+        "ContosoProd",
+        "contosoprod.azurecr.io",
+        "https://CONTOSOPROD.azurecr.io/",
+        resource_id,
+    ):
         assert ops.usage(CLI, text).registry == "contosoprod"
 
 
@@ -177,7 +184,9 @@ def test_resource_not_found_from_get_is_plain(world: AzureWorld) -> None:
 
 def test_throttling_waits_for_retry_after_and_succeeds(world: AzureWorld) -> None:
     """Two 429 answers with Retry-After are waited out and the third call succeeds."""
-    world.arm.fail("registries.list_usages", 429, "TooManyRequests", times=2, headers={"Retry-After": "1"})
+    world.arm.fail(
+        "registries.list_usages", 429, "TooManyRequests", times=2, headers={"Retry-After": "1"}
+    )
     ops = AzureOps(world.settings(), MemoryStore(), retry_total=3)
     report = ops.usage(CLI, "contosoprod")
     assert len(report.usages) == 2
@@ -186,7 +195,9 @@ def test_throttling_waits_for_retry_after_and_succeeds(world: AzureWorld) -> Non
 
 def test_persistent_throttling_becomes_a_sentence(world: AzureWorld) -> None:
     """Throttling that outlasts the retries says so and suggests waiting."""
-    world.arm.fail("registries.list_usages", 429, "TooManyRequests", times=5, headers={"Retry-After": "0"})
+    world.arm.fail(
+        "registries.list_usages", 429, "TooManyRequests", times=5, headers={"Retry-After": "0"}
+    )
     with pytest.raises(AzureError) as caught:
         AzureOps(world.settings(), MemoryStore(), retry_total=1).usage(CLI, "contosoprod")
     assert caught.value.kind == "throttled"
@@ -203,7 +214,9 @@ def test_server_errors_are_explained(world: AzureWorld) -> None:
     assert "Traceback" not in caught.value.user_message
 
 
-def test_untrusted_certificate_is_a_tls_error(world: AzureWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_untrusted_certificate_is_a_tls_error(
+    world: AzureWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without the CA that signed ARM's certificate the answer names TLS and the proxy cause."""
     monkeypatch.delenv("REQUESTS_CA_BUNDLE")
     settings = world.settings()
@@ -222,3 +235,29 @@ def test_unreachable_arm_is_a_network_error(world: AzureWorld) -> None:
     with pytest.raises(AzureError) as caught:
         ops_for(world, ACRBOT_ARM_ENDPOINT=url).usage(CLI, "contosoprod")
     assert caught.value.kind == "network"
+
+
+def test_metrics_count_azure_calls_errors_and_cache(world: AzureWorld) -> None:
+    """Azure calls, Azure errors by kind and cache hits show up in the Prometheus metrics."""
+    from prometheus_client import REGISTRY
+
+    def value(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    calls = value("acrbot_azure_calls_total", operation="registries.list_usages")
+    hits = value("acrbot_cache_total", cache="usage", result="hit")
+    errors = value(
+        "acrbot_azure_errors_total", operation="registries.list_usages", kind="forbidden"
+    )
+    ops = ops_for(world)
+    ops.usage(CLI, "contosoprod")
+    ops.usage(CLI, "contosoprod")
+    world.arm.fail("registries.list_usages", 403, "AuthorizationFailed")
+    with pytest.raises(AzureError):
+        ops.usage(CLI, "contosoprod", refresh=True)
+    assert value("acrbot_azure_calls_total", operation="registries.list_usages") == calls + 2
+    assert value("acrbot_cache_total", cache="usage", result="hit") == hits + 1
+    assert (
+        value("acrbot_azure_errors_total", operation="registries.list_usages", kind="forbidden")
+        == errors + 1
+    )

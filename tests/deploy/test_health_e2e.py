@@ -71,8 +71,12 @@ def test_socket_mode_health_follows_the_link(knowledge: Path) -> None:
             assert json.loads(wait_status(bot, "/healthz", 200))["socket_mode"] is True
             wait_status(bot, "/readyz", 200)
             # a short outage: Slack closes the link, the bot reconnects, liveness recovers
+            connects = socket_mode.connects
             socket_mode.drop_all()
-            socket_mode.wait_connections(1)
+            deadline = time.monotonic() + 30
+            while socket_mode.connects == connects and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert socket_mode.connects > connects, "the bot did not reconnect"
             wait_status(bot, "/healthz", 200)
             # gone for good: no Socket Mode server and no valid URL to reconnect to
             slack.socket_url = "ws://127.0.0.1:9/link/?ticket=gone"
@@ -152,7 +156,7 @@ def test_a_real_run_logs_json_lines_without_secrets(knowledge: Path) -> None:
             record = json.loads(line)
             assert {"time", "level", "event"} <= set(record)
         everything = "\n".join(lines)
-        assert "Authorization" in everything or "auth.test" in everything
+        assert "'Authorization': '***'" in everything
         for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET):
             assert secret not in everything
         assert any(r.get("event") == "serve.started" for r in bot.logs)

@@ -91,6 +91,7 @@ class FakeArm:
     def add_registry(
         self,
         name: str,
+        *,
         subscription: str = "00000000-0000-0000-0000-000000000000",
         resource_group: str = "myResourceGroup",
         login_server: str | None = None,
@@ -162,6 +163,7 @@ class FakeArm:
         status: int,
         code: str,
         message: str = "",
+        *,
         times: int = 1,
         headers: dict[str, str] | None = None,
     ) -> None:
@@ -178,12 +180,10 @@ class FakeArm:
     def handle(self, request: Request) -> Reply:
         if self.delay:
             time.sleep(self.delay)
-        for method, operation, pattern in ROUTES:
-            found = pattern.match(request.path)
-            if found and method == request.method:
-                break
-        else:
+        route = _route(request)
+        if route is None:
             return arm_error(404, "NoRegisteredProviderFound", f"No route {request.path}")
+        operation, found = route
         with self._lock:
             self.calls[operation] += 1
             self.log.append(request)
@@ -308,6 +308,14 @@ class FakeArm:
         return None
 
 
+def _route(request: Request) -> tuple[str, re.Match[str]] | None:
+    for method, operation, pattern in ROUTES:
+        found = pattern.match(request.path)
+        if found and method == request.method:
+            return operation, found
+    return None
+
+
 _CLAUSE = re.compile(r"^\s*(\w+)\s+eq\s+'([^']*)'\s*$", re.IGNORECASE)
 
 
@@ -316,8 +324,8 @@ def parse_filter(text: str) -> list[list[tuple[str, str]]]:
     if not text.strip():
         return []
     groups = []
-    for clause in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
-        clause = clause.strip()
+    for raw in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
+        clause = raw.strip()
         if clause.startswith("(") and clause.endswith(")"):
             clause = clause[1:-1]
         options = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.running_bot import BotProcess, start_bot
-from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.socket_mode import FakeSocketMode, command_envelope, events_envelope
 from tests.slack import payloads as p
 from tests.slack.conftest import SHARED_REDIS, delete_prefix
@@ -23,8 +23,7 @@ class SocketBot:
     bot: BotProcess
 
 
-@pytest.fixture
-def socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
+def _socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
     prefix = f"test-slack-{uuid.uuid4().hex}:"
     slack = FakeSlackAPI().start()
     socket = FakeSocketMode().start()
@@ -42,6 +41,18 @@ def socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
     socket.close()
     slack.close()
     delete_prefix(prefix)
+
+
+@pytest.fixture(scope="module")
+def socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
+    """One Socket Mode bot for the module (each test uses its own channels)."""
+    yield from _socket_bot(knowledge_dir)
+
+
+@pytest.fixture
+def own_socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
+    """A Socket Mode bot of the test's own (for tests that stop it)."""
+    yield from _socket_bot(knowledge_dir)
 
 
 def test_paste_is_acked_and_answered_in_thread(socket_bot: SocketBot) -> None:
@@ -67,13 +78,12 @@ def test_retry_attempts_get_no_second_reply(socket_bot: SocketBot) -> None:
 
 
 def test_help_command_over_the_socket(socket_bot: SocketBot) -> None:
-    """`/acr help` as a slash_commands envelope: acked, then a private help via response_url."""
+    """`/acr help` as a slash_commands envelope: the help comes back in the ack frame, privately."""
     hook = socket_bot.slack.hook_url()
     envelope = command_envelope(p.command_payload("help", response_url=hook))
-    socket_bot.socket.wait_ack(socket_bot.socket.send(envelope))
-    path = hook.split(str(socket_bot.slack.port), 1)[1]
-    answer = socket_bot.slack.wait_for("hook", hook=path)[0]
-    assert answer.params["response_type"] == "ephemeral"
+    ack = socket_bot.socket.wait_ack(socket_bot.socket.send(envelope))
+    answer = Call("ack", ack["payload"], {})
+    assert "response_type" not in answer.params  # ephemeral, Slack's default
     assert "/acr faq <words>" in answer.block_text()
 
 
@@ -87,15 +97,15 @@ def test_reconnects_after_the_server_drops_the_connection(socket_bot: SocketBot)
     socket_bot.slack.wait_for("chat.postMessage", channel=channel, timeout=20)
 
 
-def test_sigterm_finishes_acknowledged_work_then_exits(socket_bot: SocketBot) -> None:
+def test_sigterm_finishes_acknowledged_work_then_exits(own_socket_bot: SocketBot) -> None:
     """SIGTERM right after an event was acked: the reply is still posted and the exit is clean."""
     channel = p.new_channel()
-    socket_bot.slack.delay["chat.postMessage"] = 1.5
-    envelope_id = socket_bot.socket.send(
+    own_socket_bot.slack.delay["chat.postMessage"] = 1.5
+    envelope_id = own_socket_bot.socket.send(
         events_envelope(p.message_event(p.FIREWALL_PASTE, channel=channel))
     )
-    socket_bot.socket.wait_ack(envelope_id)
-    socket_bot.slack.wait_for("users.info", timeout=10)
-    assert socket_bot.bot.stop() == 0
-    assert [r["channel"] for r in socket_bot.bot.events("triage.posted")] == [channel]
-    assert socket_bot.bot.events("serve.stopped")
+    own_socket_bot.socket.wait_ack(envelope_id)
+    own_socket_bot.slack.wait_for("users.info", timeout=10)
+    assert own_socket_bot.bot.stop() == 0
+    assert [r["channel"] for r in own_socket_bot.bot.events("triage.posted")] == [channel]
+    assert own_socket_bot.bot.events("serve.stopped")

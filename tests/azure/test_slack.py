@@ -1,0 +1,237 @@
+"""The Azure commands through the running Slack app: two bot replicas on one Redis, fake Slack,
+fake Azure. Clicks land on either replica; confirmations are per user, single-use and expire."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.azure.conftest import SHARED_REDIS, SUB
+from tests.fakes.arm import FakeArm
+from tests.fakes.azure_http import TestCA
+from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
+from tests.fakes.registry import FakeRegistry
+from tests.fakes.running_bot import BotProcess, post_signed, start_bot, usable_knowledge_dir
+from tests.fakes.slack_api import Call, FakeSlackAPI
+from tests.slack import payloads as p
+
+FORM = "application/x-www-form-urlencoded"
+ADMIN = "U0ALICE001"
+OTHER = "U0MALLORY1"
+AUDIT = "C0AUDIT001"
+
+
+@dataclass
+class Replicas:
+    slack: FakeSlackAPI
+    bots: list[BotProcess]
+    arm: FakeArm
+    registry: FakeRegistry
+    prefix: str
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
+    """Two `acrbot serve` processes (HTTP mode) sharing Redis, wired to the Azure fakes."""
+    ca = TestCA()
+    identity = FakeIdentity()
+    arm = FakeArm(ca)
+    registry = FakeRegistry(ca)
+    arm.add_registry("contosoprod", login_server=registry.login_server)
+    arm.add_registry(
+        "riskyregistry",
+        login_server=registry.login_server,
+        properties={"anonymousPullEnabled": True},
+    )
+    slack = FakeSlackAPI().start()
+    prefix = f"test-azure-{uuid.uuid4().hex}:"
+    knowledge = usable_knowledge_dir(Path(tmp_path_factory.mktemp("knowledge")))
+    extra = {
+        "ACRBOT_CREDENTIAL": "managed-identity",
+        "ACRBOT_ARM_ENDPOINT": arm.url,
+        "AZURE_SUBSCRIPTION_ID": SUB,
+        "REQUESTS_CA_BUNDLE": str(ca.ca_pem),
+        "ACRBOT_ADMINS": ADMIN,
+        "ACRBOT_AUDIT_CHANNEL": AUDIT,
+        **identity.env(),
+    }
+    stray = [name for name in OTHER_IDENTITY_VARIABLES if os.environ.get(name)]
+    if stray:
+        pytest.skip(f"identity variables set in the test environment: {stray}")
+    bots: list[BotProcess] = []
+    try:
+        for ttl in ("600", "2"):  # the second replica's confirmations expire quickly
+            bots.append(
+                start_bot(
+                    slack,
+                    mode="http",
+                    redis_url=SHARED_REDIS,
+                    redis_prefix=prefix,
+                    knowledge_dir=knowledge,
+                    extra={**extra, "ACRBOT_CONFIRM_SECONDS": ttl},
+                )
+            )
+        yield Replicas(slack, bots, arm, registry, prefix)
+    finally:
+        for bot in bots:
+            bot.stop()
+        slack.close()
+        for fake in (arm, registry, identity):
+            fake.close()
+        ca.close()
+        from tests.slack.conftest import delete_prefix
+
+        delete_prefix(prefix)
+
+
+def command(env: Replicas, text: str, *, user: str = ADMIN, replica: int = 0) -> Call:
+    """Send `/acr <text>` to one replica; return what it answered on the response_url."""
+    hook = env.slack.hook_url()
+    channel = p.new_channel()
+    body = p.command_form(text, response_url=hook, channel=channel, user=user)
+    status, _ = post_signed(env.bots[replica].events_url, body, FORM)
+    assert status == 200
+    path = hook.split(str(env.slack.port), 1)[1]
+    return env.slack.wait_for("hook", hook=path, timeout=30)[0]
+
+
+def click(
+    env: Replicas, button: dict[str, Any], *, user: str = ADMIN, replica: int = 0, count: int = 1
+) -> list[Call]:
+    """Click ``button`` on one replica; return the answers that came to its response_url."""
+    hook = env.slack.hook_url()
+    payload = p.click(
+        button,
+        channel=p.new_channel(),
+        message_ts=p.new_ts(),
+        thread_ts=None,
+        response_url=hook,
+        user=user,
+        ephemeral=True,
+    )
+    status, _ = post_signed(env.bots[replica].events_url, p.interaction_form(payload), FORM)
+    assert status == 200
+    path = hook.split(str(env.slack.port), 1)[1]
+    return env.slack.wait_for("hook", count=count, hook=path, timeout=30)
+
+
+def buttons(call: Call, action_id: str) -> list[dict[str, Any]]:
+    return [b for b in call.buttons() if b["action_id"].startswith(action_id)]
+
+
+def test_usage_answers_with_bars_and_tier(replicas: Replicas) -> None:
+    """`/acr usage` answers privately with each usage row, a bar and the tier."""
+    answer = command(replicas, "usage contosoprod")
+    text = answer.block_text()
+    assert "Usage of contosoprod" in text and "(Standard)" in text
+    assert "Size: 11.8 MiB of 100.0 GiB" in text and "Webhooks: 2 of 10 20%" in text
+    assert "█" in text or "░" in text
+    assert answer.params.get("response_type") == "ephemeral"
+
+
+def test_runs_lists_the_runs(replicas: Replicas) -> None:
+    """`/acr runs --status Failed` lists the failed runs."""
+    replicas.arm.add_runs("contosoprod", 2, status="Failed", task="nightly", start=900)
+    text = command(replicas, "runs contosoprod --status failed --task nightly").block_text()
+    assert "`ca900` Failed" in text and "`ca901` Failed" in text
+
+
+def test_bad_registry_name_is_a_plain_sentence(replicas: Replicas) -> None:
+    """A malformed registry name is answered with what a name looks like."""
+    answer = command(replicas, "usage not-a-registry")
+    assert "5 to 50 letters and digits" in str(answer.params.get("text"))
+
+
+def test_check_health_has_explain_buttons_that_open_the_topic(replicas: Replicas) -> None:
+    """Health lines with a topic carry an Explain button; clicking it shows that topic."""
+    answer = command(replicas, "check-health riskyregistry")
+    text = answer.block_text()
+    assert "check-health riskyregistry" in text and "access-token" in text
+    explain = buttons(answer, "acr_health_topic")
+    assert [b["value"] for b in explain] == ["anonymous-pull"]
+    shown = click(replicas, explain[0], replica=1)[0]
+    assert shown.params.get("replace_original") is False
+    assert "anonymous" in shown.block_text().lower()
+
+
+def test_cancel_confirmed_on_the_other_replica_and_double_click(replicas: Replicas) -> None:
+    """Ask on one replica, confirm on the other: every run is cancelled once; a second click
+    is told the confirmation was used."""
+    ids = replicas.arm.add_runs("contosoprod", 4, task="runaway", start=100)
+    answer = command(replicas, "cancel-runs contosoprod --task runaway")
+    assert "About to cancel 4 run(s)" in str(answer.params.get("text"))
+    confirm = buttons(answer, "acr_cancel_confirm")[0]
+    assert confirm["style"] == "danger" and confirm["confirm"]["style"] == "danger"
+    assert "4 running or queued run(s)" in confirm["confirm"]["text"]["text"]
+    updates = click(replicas, confirm, replica=1, count=2)
+    assert all(u.params.get("replace_original") is True for u in updates)
+    assert "Cancelling 4 run(s)" in str(updates[0].params.get("text"))
+    assert "4 cancelled, 0 skipped, 0 failed" in updates[1].block_text()
+    assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
+    again = click(replicas, confirm, replica=0)[0]
+    assert "already used" in str(again.params.get("text"))
+    assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
+
+
+def test_someone_elses_click_cancels_nothing(replicas: Replicas) -> None:
+    """Another user clicking the confirm button is refused; the owner can still confirm."""
+    ids = replicas.arm.add_runs("contosoprod", 2, task="owned", start=200)
+    answer = command(replicas, "cancel-runs contosoprod --task owned")
+    confirm = buttons(answer, "acr_cancel_confirm")[0]
+    refused = click(replicas, confirm, user=OTHER)[0]
+    assert f"Only <@{ADMIN}>" in str(refused.params.get("text"))
+    assert all(replicas.arm.cancelled[run_id] == 0 for run_id in ids)
+    done = click(replicas, confirm, replica=1, count=2)
+    assert "2 cancelled" in done[-1].block_text()
+
+
+def test_expired_confirmation_cancels_nothing(replicas: Replicas) -> None:
+    """A confirm click after the confirmation expired cancels nothing and says so."""
+    ids = replicas.arm.add_runs("contosoprod", 1, task="late", start=300)
+    answer = command(replicas, "cancel-runs contosoprod --task late", replica=1)
+    confirm = buttons(answer, "acr_cancel_confirm")[0]
+    time.sleep(2.5)
+    expired = click(replicas, confirm, replica=0)[0]
+    assert "expired" in str(expired.params.get("text"))
+    assert replicas.arm.cancelled[ids[0]] == 0
+
+
+def test_keep_button_aborts(replicas: Replicas) -> None:
+    """ "Keep them" discards the confirmation; nothing is cancelled."""
+    ids = replicas.arm.add_runs("contosoprod", 1, task="kept", start=400)
+    answer = command(replicas, "cancel-runs contosoprod --task kept")
+    kept = click(replicas, buttons(answer, "acr_cancel_abort")[0], replica=1)[0]
+    assert "nothing was cancelled" in str(kept.params.get("text"))
+    assert replicas.arm.cancelled[ids[0]] == 0
+
+
+def test_unauthorised_user_is_refused_and_audited(replicas: Replicas) -> None:
+    """A non-admin asking to cancel gets a plain refusal, posted to the audit channel too."""
+    replicas.arm.add_runs("contosoprod", 1, task="guarded", start=500)
+    answer = command(replicas, "cancel-runs contosoprod --task guarded", user=OTHER)
+    assert "limited to the people and groups" in str(answer.params.get("text"))
+    assert not buttons(answer, "acr_cancel_confirm")
+    posts = replicas.slack.wait_for("chat.postMessage", channel=AUDIT, timeout=30)
+    assert any(
+        f"<@{OTHER}>" in str(c.params.get("text")) and "refused" in str(c.params.get("text"))
+        for c in posts
+    )
+
+
+def test_run_command_button_from_a_triage_answer_runs_check_health(replicas: Replicas) -> None:
+    """The triage answer's "run the bot command" button runs check-health for its registry."""
+    button = {
+        "action_id": "acr_run_command",
+        "text": {"type": "plain_text", "text": "Run check-health for contosoprod"},
+        "value": json.dumps({"command": "check-health", "registry": "contosoprod"}),
+    }
+    answer = click(replicas, button)[0]
+    assert "check-health contosoprod" in answer.block_text()
