@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,6 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -157,6 +157,39 @@ def redis_available() -> bool:
         client.close()
 
 
+def report(
+    args: argparse.Namespace,
+    *,
+    base: list[float],
+    base_wall: float,
+    ours: list[float],
+    ours_wall: float,
+    rate: float,
+    use_redis: bool,
+) -> None:
+    def row(name: str, values: list[float], wall: float) -> str:
+        return (
+            f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
+            f"{statistics.mean(values) * 1000:>9.1f}{len(values) / wall:>9.0f}"
+        )
+
+    total = args.clients * args.requests * args.rounds
+    print(
+        f"/acr help ack latency, HTTP mode, {args.clients} concurrent clients, "
+        f"{total} requests per app in {args.rounds} alternating rounds"
+    )
+    print(f"{'':<22}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
+    print(row("bare Bolt (ack only)", base, base_wall))
+    print(row("acr-chatops", ours, ours_wall))
+    p50 = percentile(ours, 50) / percentile(base, 50)
+    p99 = percentile(ours, 99) / percentile(base, 99)
+    print(f"ratio acr-chatops/bare  p50 {p50:.2f}x  p99 {p99:.2f}x  (target <= 1.5x, p99 <= 50 ms)")
+    store = "Redis" if use_redis else "in-process store"
+    print(
+        f"message events handled: {rate:.0f} per second ({args.events} pastes → replies, {store})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -171,13 +204,15 @@ def main() -> int:
 
     prefix = f"bench-ack-{uuid.uuid4().hex}:"
     use_redis = redis_available()
-    knowledge = usable_knowledge_dir(Path(tempfile.mkdtemp(prefix="acr-bench-")) / "knowledge")
+    workdir = Path(tempfile.mkdtemp(prefix="acr-bench-"))
+    knowledge = usable_knowledge_dir(workdir / "knowledge")
     with FakeSlackAPI() as slack:
         bot = start_bot(
             slack,
             redis_url=SHARED_REDIS if use_redis else None,
             redis_prefix=prefix,
             knowledge_dir=knowledge,
+            log_file=workdir / "bot.log",
         )
         bare, bare_port = start_bare(slack.api_url)
         try:
@@ -200,6 +235,7 @@ def main() -> int:
             bare.terminate()
             bare.wait(10)
             bot.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
     if use_redis:
         import redis
 
@@ -208,25 +244,15 @@ def main() -> int:
             client.delete(key)
         client.close()
 
-    def row(name: str, values: list[float], wall: float) -> str:
-        return (
-            f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
-            f"{statistics.mean(values) * 1000:>9.1f}{len(values) / wall:>9.0f}"
-        )
-
-    total = args.clients * args.requests * args.rounds
-    print(
-        f"/acr help ack latency, HTTP mode, {args.clients} concurrent clients, "
-        f"{total} requests per app in {args.rounds} alternating rounds"
+    report(
+        args,
+        base=base,
+        base_wall=base_wall,
+        ours=ours,
+        ours_wall=ours_wall,
+        rate=rate,
+        use_redis=use_redis,
     )
-    print(f"{'':<22}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
-    print(row("bare Bolt (ack only)", base, base_wall))
-    print(row("acr-chatops", ours, ours_wall))
-    p50 = percentile(ours, 50) / percentile(base, 50)
-    p99 = percentile(ours, 99) / percentile(base, 99)
-    print(f"ratio acr-chatops/bare  p50 {p50:.2f}x  p99 {p99:.2f}x  (target <= 1.5x, p99 <= 50 ms)")
-    store = "Redis" if use_redis else "in-process store"
-    print(f"message events handled: {rate:.0f} per second ({args.events} pastes → replies, {store})")
     return 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,12 +32,20 @@ log = logging.getLogger(__name__)
 EVENT_TTL = 900.0  # Slack retries an event for about 6 minutes
 MESSAGE_TTL = 900.0
 LOCALE_TTL = 86400.0
+LOCAL_LOCALE_TTL = 600.0  # the in-process copy; the store keeps the shared one for a day
+LOCAL_LOCALES = 10000
 VOTE_TTL = 30 * 86400.0
 PENDING_TTL = 3600.0
 SHORTCUT_THRESHOLD = 50.0  # "Triage this message" answers below the channel threshold
 VERDICTS = ("helped", "not_it")
 
 LocaleLookup = Callable[[str], "str | None"]
+
+
+def _short(locale: str) -> str | None:
+    """'ru-RU' → 'ru'; a language the knowledge base does not have → None."""
+    short = locale.split("-", maxsplit=1)[0].lower()
+    return short if short in ("en", "ru") else None
 
 
 class Outcome(StrEnum):
@@ -103,6 +112,8 @@ class Triage:
         self.services = services
         self.store = services.store
         self.matcher = services.matcher
+        # locales seen recently by this process: saves a store round trip on hot paths
+        self._locales: dict[str, tuple[str, float]] = {}
 
     # -- language -------------------------------------------------------------------------
 
@@ -127,6 +138,10 @@ class Triage:
         """'ru' or 'en' from the user's cached Slack locale; None when unknown or another one."""
         if not user_id:
             return None
+        now = time.monotonic()
+        known = self._locales.get(user_id)
+        if known is not None and known[1] > now:
+            return _short(known[0])
         key = f"locale:{user_id}"
         locale = self.store.get(key)
         if locale is None and locale_of is not None:
@@ -137,10 +152,12 @@ class Triage:
                 return None
             locale = found or ""
             self.store.set(key, locale, ttl=LOCALE_TTL)
-        if not locale:
+        if locale is None:
             return None
-        short = locale.split("-")[0].lower()
-        return short if short in ("en", "ru") else None
+        if len(self._locales) > LOCAL_LOCALES:
+            self._locales.clear()
+        self._locales[user_id] = (locale, now + LOCAL_LOCALE_TTL)
+        return _short(locale)
 
     # -- messages -------------------------------------------------------------------------
 

@@ -132,7 +132,9 @@ def register(app: App, services: Services) -> None:
             else:
                 lookup = None  # before the ack only the cached locale is used
             lang = triage.command_language(text, user_id, lookup)
-            event(log, "command", command=parsed.name, user=user_id)
+            # help and faq are frequent and harmless: keep their log line out of the ack path
+            level = logging.DEBUG if parsed.name in INSTANT else logging.INFO
+            event(log, "command", level, command=parsed.name, user=user_id)
             run(
                 context_for(
                     services=services,

@@ -88,6 +88,7 @@ class AzureOps:
         name = _name_or_text(registry_text)
         started = time.monotonic()
         try:
+            parse_registry(registry_text)  # bad input is reported as such, before any rule
             self.access.check(caller, command, name)
             result = work()
         except NotAllowed as exc:
@@ -98,6 +99,9 @@ class AzureOps:
             raise
         except BotError as exc:
             self._record(caller, command, name, "rejected", detail=exc.user_message)
+            raise
+        except Exception as exc:
+            self._record(caller, command, name, "error", detail=type(exc).__name__)
             raise
         state, detail = outcome(result) if outcome else ("ok", "")
         ids = run_ids(result) if run_ids else []

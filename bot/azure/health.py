@@ -20,12 +20,12 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-import certifi
 from azure.core import PipelineClient
 from azure.core.exceptions import AzureError as SdkAzureError
 from azure.core.pipeline.policies import HeadersPolicy, RetryPolicy, UserAgentPolicy
 from azure.core.pipeline.transport import RequestsTransport
 from azure.core.rest import HttpRequest, HttpResponse
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from bot import __version__
 from bot.azure.clients import Arm
@@ -132,7 +132,9 @@ def split_host(login_server: str) -> tuple[str, int]:
 def ca_file() -> str:
     """The CA bundle the bot trusts: the one requests uses (REQUESTS_CA_BUNDLE, else certifi)."""
     return (
-        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+        os.environ.get("REQUESTS_CA_BUNDLE")
+        or os.environ.get("CURL_CA_BUNDLE")
+        or DEFAULT_CA_BUNDLE_PATH
     )
 
 

@@ -13,6 +13,7 @@ the size of the paste or of the knowledge base.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -47,7 +48,7 @@ MAX_LINES = 8
 MAX_LINE = 1000
 SHORT_PASTE = 300  # characters: shorter pastes are scored whole
 LONG_PASTE = 2000  # characters: longer pastes pick their lines before normalising
-POSTINGS_BUDGET = 6000
+POSTINGS_BUDGET = 2000
 MIN_RECALL = 0.5
 MAX_TOKENS = 400
 SHORTLIST = 30
@@ -184,7 +185,10 @@ class Matcher:
         n_docs = max(len(raw), 1)
         self.idf = {tok: math.log(1 + n_docs / count) for tok, count in df.items()}
         self.max_idf = math.log(1 + n_docs)
-        self.profiles = TopicProfiles.build(kb.entries, lambda t: tokens(normalise(t)))
+        # entries repeat text (shared steps, commands): tokenise each distinct string once
+        self.profiles = TopicProfiles.build(
+            kb.entries, functools.lru_cache(maxsize=None)(lambda text: tokens(normalise(text)))
+        )
         self.docs: list[_Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         for i, ((topic, kind, original), norm, toks) in enumerate(

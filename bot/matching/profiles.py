@@ -8,6 +8,7 @@ against the whole topic rather than against one phrasing of it.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -25,7 +26,7 @@ WEIGHTS = {
 }
 ASKED_PARTS = frozenset({"title", "question", "signature"})
 # Postings kept per word: enough for any real knowledge base, bounded for a huge synthetic one.
-MAX_POSTINGS = 400
+MAX_POSTINGS = 120
 
 
 def entry_parts(entry: Entry) -> Iterable[tuple[str, str]]:
@@ -93,5 +94,5 @@ class TopicProfiles:
         for tok, weight in query.items():
             for value, index in self.postings.get(tok, ()):
                 totals[index] += weight * value
-        best = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        best = heapq.nlargest(top, totals.items(), key=lambda kv: kv[1])
         return [(self.topics[i], s / norm) for i, s in best]

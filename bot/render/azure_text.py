@@ -97,6 +97,8 @@ def usage_line(row: UsageRow) -> str:
     percent = "" if row.percent is None else f" {row.percent:g}%"
     warn = " ⚠️" if row.warning else ""
     current = human(row.current, row.unit)
+    if row.limit is None:
+        return f"{bar(None)} {row.name}: {current} (no limit)"
     return (
         f"{bar(row.percent)} {row.name}: {current} of {human(row.limit, row.unit)}{percent}{warn}"
     )

@@ -41,11 +41,20 @@ def _is_loopback(host: Any) -> bool:
         return False
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
 class LoopbackGuard:
     """Refuses DNS and connections that would leave the machine; remembers each attempt."""
 
     def __init__(self) -> None:
-        self.blocked: list[str] = []
+        self.blocked: list[str] = []  # connections to non-loopback addresses (a failure)
+        self.lookups: list[str] = []  # DNS names refused before any query was sent (harmless)
         self._getaddrinfo = socket.getaddrinfo
         self._connect = socket.socket.connect
         self._connect_ex = socket.socket.connect_ex
@@ -55,6 +64,10 @@ class LoopbackGuard:
 
         def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
             if host is not None and not _is_loopback(host):
+                if _is_address(host):  # a literal address: a connection is about to be made
+                    guard.blocked.append(str(host))
+                else:
+                    guard.lookups.append(str(host))
                 raise socket.gaierror(socket.EAI_NONAME, f"blocked lookup of {host} in tests")
             return guard._getaddrinfo(host, *args, **kwargs)
 

@@ -69,7 +69,23 @@ class BotProcess:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
+        self._collect(self.process.stdout)
+
+    def _tail(self, path: Path) -> None:
+        """Follow a log file until the process ends (the bot never waits on a slow reader)."""
+        with path.open(encoding="utf-8") as stream:
+            while True:
+                line = stream.readline()
+                if line:
+                    self._collect([line])
+                    continue
+                if self.process.poll() is not None:
+                    self._collect(stream.readlines())
+                    return
+                time.sleep(0.05)
+
+    def _collect(self, lines: Any) -> None:
+        for line in lines:
             with self._cond:
                 self.output.append(line.rstrip("\n"))
                 try:
@@ -167,8 +183,13 @@ def start_bot(
     knowledge_dir: Path | None = None,
     extra: Mapping[str, str] | None = None,
     timeout: float = 60.0,
+    log_file: Path | None = None,
 ) -> BotProcess:
-    """Run `python -m bot serve` and wait until it has started (HTTP: listening on a port)."""
+    """Run `python -m bot serve` and wait until it has started (HTTP: listening on a port).
+
+    The bot's output is read through a pipe, or written to ``log_file`` and followed there
+    (for benchmarks: a busy test process then never slows the bot's logging down).
+    """
     env = bot_env(
         slack,
         mode=mode,
@@ -177,17 +198,21 @@ def start_bot(
         knowledge_dir=knowledge_dir,
         extra=extra,
     )
+    output = log_file.open("w", encoding="utf-8") if log_file else subprocess.PIPE
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"],
         cwd=REPO,
         env=env,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
     bot = BotProcess(process=process, mode=mode)
-    threading.Thread(target=bot._read, daemon=True).start()
+    if log_file is not None:
+        threading.Thread(target=bot._tail, args=(log_file,), daemon=True).start()
+    else:
+        threading.Thread(target=bot._read, daemon=True).start()
     try:
         bot.wait_log("serve.started", timeout=timeout)
     except AssertionError:

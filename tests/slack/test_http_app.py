@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +12,6 @@ from bot.config import Settings
 from bot.services import build_services
 from bot.store import MemoryStore
 from bot.triage import Triage
-
 from tests.fakes.running_bot import post_signed
 from tests.fakes.slack_api import Call
 from tests.slack import payloads as p
