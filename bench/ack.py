@@ -190,14 +190,34 @@ def report(
     )
 
 
-def main() -> int:
+def burst(args: argparse.Namespace, base: list[float], ours: list[float]) -> None:
+    print(
+        f"bursts: {args.bursts} x {args.clients} simultaneous requests (each request alone in "
+        "its client, a fresh connection)"
+    )
+    for name, values in (("bare Bolt (ack only)", base), ("acr-chatops", ours)):
+        print(
+            f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
+            f"{statistics.mean(values) * 1000:>9.1f}"
+        )
+    p50 = percentile(ours, 50) / percentile(base, 50)
+    p99 = percentile(ours, 99) / percentile(base, 99)
+    print(f"ratio acr-chatops/bare  p50 {p50:.2f}x  p99 {p99:.2f}x")
+
+
+def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=40, help="per client and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bursts", type=int, default=20, help="bursts of --clients requests")
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--bare-server", metavar="API_URL", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = _arguments().parse_args()
     if args.bare_server:
         bare_server(args.bare_server)
         return 0
@@ -230,6 +250,13 @@ def main() -> int:
                 lat, wall = load(ours_port, bodies, args.clients, args.requests)
                 ours += lat
                 ours_wall += wall
+            burst_ours: list[float] = []
+            burst_base: list[float] = []
+            for _ in range(args.bursts):  # all clients fire one request at the same moment
+                burst_base += load(bare_port, bodies, args.clients, 1)[0]
+                time.sleep(0.05)
+                burst_ours += load(ours_port, bodies, args.clients, 1)[0]
+                time.sleep(0.05)
             rate = message_rate(bot, slack, args.events, args.clients)
         finally:
             bare.terminate()
@@ -253,6 +280,7 @@ def main() -> int:
         rate=rate,
         use_redis=use_redis,
     )
+    burst(args, burst_base, burst_ours)
     return 0
 
 

@@ -19,14 +19,11 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from bot.observe import metrics
+import bot.observe.metrics  # noqa: F401 - importing registers the bot's metrics for /metrics
 from bot.observe.health import DEFAULT_SOCKET_DOWN_THRESHOLD, HealthState
 from bot.observe.logging import event
 
 log = logging.getLogger(__name__)
-
-# Importing the module registers the bot's metrics, so /metrics lists them from the start.
-BOT_METRICS = metrics
 
 ReadyCheck = Callable[[], bool]
 

@@ -36,14 +36,14 @@ def _is_loopback(host: Any) -> bool:
     if host in _LOCAL_NAMES:
         return True
     try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
     except ValueError:
         return False
 
 
 def _is_address(host: str) -> bool:
     try:
-        ipaddress.ip_address(host.split("%")[0])
+        ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return False
     return True

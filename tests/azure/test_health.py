@@ -282,3 +282,19 @@ def test_connectivity_checks_against_a_real_registry_v2(
         "CONNECTIVITY_REFRESH_TOKEN_ERROR",
     )
     assert "HTTP 404" in checks["refresh-token"].detail
+
+
+@pytest.mark.timeout(60)
+def test_hanging_arm_still_gives_a_report(world: AzureWorld) -> None:
+    """When ARM never answers, the report arrives with the ARM line in error and a guessed host."""
+    world.arm.delay = 20
+
+    def resolver(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    report = run(world, health_timeout=1.0, resolver=resolver)
+    checks = {c.name: c for c in report.checks}
+    assert checks["arm"].status == "error"
+    assert "did not answer within 1 s" in checks["arm"].detail
+    assert report.login_server == "contosoprod.azurecr.io"
+    assert checks["dns"].code == "CONNECTIVITY_DNS_ERROR"

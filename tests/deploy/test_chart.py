@@ -347,6 +347,8 @@ BAD_VALUES = [
     pytest.param({"metrics": {"port": 70000}}, "/metrics/port", id="port-out-of-range"),
     pytest.param({"metrics": {"port": "9090"}}, "/metrics/port", id="port-as-string"),
     pytest.param({"replicas": 2}, "replicas", id="misspelt-key"),
+    pytest.param({"image": {"tag": 1.2}}, "/image/tag", id="tag-as-number"),
+    pytest.param({"resources": "small"}, "/resources", id="resources-not-a-map"),
     pytest.param({"azure": {"subscriptionIds": ["prod"]}}, "/azure/subscriptionIds/0", id="sub"),
 ]
 

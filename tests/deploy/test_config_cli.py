@@ -96,3 +96,28 @@ def test_config_command_runs_as_a_real_process() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "TopSecret" not in done.stdout + done.stderr
+
+
+def test_serve_refuses_to_start_with_bad_values() -> None:
+    """`acrbot serve` with bad settings exits 1 naming each bad variable, without a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACRBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=SECRET_ENV["SLACK_BOT_TOKEN"],
+        SLACK_APP_TOKEN=SECRET_ENV["SLACK_APP_TOKEN"],
+        ACRBOT_METRICS_PORT="nine-thousand",
+        ACRBOT_SOCKET_DOWN_THRESHOLD="-5",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "ACRBOT_METRICS_PORT" in done.stderr
+    assert "ACRBOT_SOCKET_DOWN_THRESHOLD" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "TopSecret" not in done.stdout + done.stderr

@@ -4,9 +4,13 @@ issue 3's fake Slack Web API and fake Socket Mode server."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +19,14 @@ import pytest
 from tests.fakes.running_bot import (
     SIGNING_SECRET,
     BotProcess,
+    bot_env,
     remove_tree,
     start_bot,
     usable_knowledge_dir,
 )
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
 from tests.fakes.socket_mode import FakeSocketMode
+from tests.reference import REPO
 
 DOWN_THRESHOLD = 2
 
@@ -123,7 +129,7 @@ def test_readyz_fails_while_redis_is_unreachable(knowledge: Path) -> None:
             mode="http",
             knowledge_dir=knowledge,
             redis_url="redis://127.0.0.1:9/0",
-            redis_prefix="test-deploy-unreachable:",
+            redis_prefix=f"test-deploy-{uuid.uuid4().hex}:",
         )
         try:
             wait_status(bot, "/healthz", 200)
@@ -160,3 +166,43 @@ def test_a_real_run_logs_json_lines_without_secrets(knowledge: Path) -> None:
         for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET):
             assert secret not in everything
         assert any(r.get("event") == "serve.started" for r in bot.logs)
+
+
+def test_text_log_format_for_humans(knowledge: Path) -> None:
+    """ACRBOT_LOG_FORMAT=text: a real run writes readable lines (not JSON), still scrubbed."""
+    with FakeSlackAPI() as slack:
+        env = bot_env(
+            slack,
+            mode="http",
+            knowledge_dir=knowledge,
+            extra={"ACRBOT_LOG_FORMAT": "text", "ACRBOT_LOG_LEVEL": "debug"},
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: list[str] = []
+        try:
+            assert process.stdout is not None
+            deadline = time.monotonic() + 60
+            for line in process.stdout:
+                lines.append(line.rstrip("\n"))
+                if "serve.started" in line or time.monotonic() > deadline:
+                    break
+        finally:
+            process.send_signal(signal.SIGTERM)
+            rest, _ = process.communicate(timeout=30)
+            lines.extend(rest.splitlines())
+    started = [line for line in lines if "serve.started" in line]
+    assert started, "\n".join(lines[-20:])
+    assert not started[0].lstrip().startswith("{")
+    assert " INFO " in started[0]
+    assert "mode=http" in started[0]
+    everything = "\n".join(lines)
+    for secret in (BOT_TOKEN, SIGNING_SECRET):
+        assert secret not in everything
