@@ -44,6 +44,8 @@ _STOP_WORDS = (
     "бы был была было были от до"
 )
 _STOP = frozenset(_STOP_WORDS.split())
+RU_STEM = 5
+EN_STEM = 6
 MAX_LINES = 8
 MAX_LINE = 1000
 SHORT_PASTE = 300  # characters: shorter pastes are scored whole
@@ -114,9 +116,24 @@ class _Doc:
     statuses: frozenset[str]  # HTTP status codes in a signature: they must match
 
 
+_CYRILLIC_WORD = re.compile(r"^[а-яё]")
+_ENGLISH_ENDINGS = ("ing", "ies", "ed", "es", "s")
+
+
 def stem(word: str) -> str:
-    """A crude stem: enough to join registry/registries, образ/образы, push/pushing."""
-    return word[:6] if len(word) > 6 else word
+    """A crude stem: enough to join registry/registries, образ/образы/образов, push/pushing.
+
+    Russian inflects at the end of the word, so a short prefix is a fair stem; English loses
+    a regular ending first, then keeps a longer prefix.
+    """
+    if _CYRILLIC_WORD.match(word):
+        return word[:RU_STEM]
+    if len(word) > 4 and not word.startswith("<"):
+        for ending in _ENGLISH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+    return word[:EN_STEM]
 
 
 def tokens(text: str) -> list[str]:

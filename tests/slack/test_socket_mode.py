@@ -11,7 +11,12 @@ import pytest
 
 from tests.fakes.running_bot import BotProcess, start_bot
 from tests.fakes.slack_api import Call, FakeSlackAPI
-from tests.fakes.socket_mode import FakeSocketMode, command_envelope, events_envelope
+from tests.fakes.socket_mode import (
+    FakeSocketMode,
+    command_envelope,
+    events_envelope,
+    interactive_envelope,
+)
 from tests.slack import payloads as p
 from tests.slack.conftest import SHARED_REDIS, delete_prefix
 
@@ -85,6 +90,25 @@ def test_help_command_over_the_socket(socket_bot: SocketBot) -> None:
     answer = Call("ack", ack["payload"], {})
     assert "response_type" not in answer.params  # ephemeral, Slack's default
     assert "/acr faq <words>" in answer.block_text()
+
+
+def test_button_click_over_the_socket(socket_bot: SocketBot) -> None:
+    """A Helped click arrives as an interactive envelope: acked, and thanked privately."""
+    channel = p.new_channel()
+    socket_bot.socket.send(events_envelope(p.message_event(p.FIREWALL_PASTE, channel=channel)))
+    reply = socket_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    helped = next(b for b in reply.buttons() if b["action_id"] == "feedback_helped")
+    hook = socket_bot.slack.hook_url()
+    payload = p.click(
+        helped,
+        channel=channel,
+        message_ts="1719.9",
+        thread_ts=reply.params["thread_ts"],
+        response_url=hook,
+    )
+    socket_bot.socket.wait_ack(socket_bot.socket.send(interactive_envelope(payload)))
+    path = hook.split(str(socket_bot.slack.port), 1)[1]
+    assert socket_bot.slack.wait_for("hook", hook=path)[0].params["text"] == "Thanks, noted."
 
 
 def test_reconnects_after_the_server_drops_the_connection(socket_bot: SocketBot) -> None:
