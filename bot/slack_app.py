@@ -79,6 +79,27 @@ def build_app(
     return app
 
 
+def refuse_garbled_timestamps(inner: Any) -> Any:
+    """401 for a request whose X-Slack-Request-Timestamp is not a number.
+
+    Bolt would answer 500 (its verifier raises on such a header); it is simply a request Slack
+    did not sign, so it gets the same 401 as any other bad signature.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        stamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+        if stamp is not None and not str(stamp).strip().isdigit():
+            body = b'{"error": "invalid request"}'
+            start_response(
+                "401 Unauthorized",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return inner(environ, start_response)
+
+    return wsgi
+
+
 class SlackBot:
     """One running bot process: the Bolt app plus its Socket Mode or HTTP front."""
 
@@ -111,7 +132,7 @@ class SlackBot:
     def _start_http(self) -> None:
         from waitress.server import create_server
 
-        wsgi = SlackRequestHandler(self.app, path=EVENTS_PATH)
+        wsgi = refuse_garbled_timestamps(SlackRequestHandler(self.app, path=EVENTS_PATH))
         self._http = create_server(
             wsgi,
             host=self.settings.host,
