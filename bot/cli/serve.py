@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import stat
 import sys
 import threading
 from types import FrameType
@@ -29,6 +31,22 @@ NO_TOKENS = (
 )
 
 
+NO_TOKENS_NO_TERMINAL = (
+    "acrbot serve: no Slack tokens and no terminal to open the console on. Set SLACK_BOT_TOKEN "
+    "and SLACK_APP_TOKEN (Socket Mode), or ACRBOT_MODE=http with SLACK_BOT_TOKEN and "
+    "SLACK_SIGNING_SECRET."
+)
+
+
+def _stdin_is_null() -> bool:
+    """True when standard input is /dev/null (a container or service with no terminal)."""
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return True
+    return stat.S_ISCHR(info.st_mode) and not sys.stdin.isatty()
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("serve", help="run the Slack bot (the console when no tokens are set)")
     p.set_defaults(func=run)
@@ -37,6 +55,11 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if not settings.has_slack_tokens:
+        if _stdin_is_null():
+            # a container started without tokens: say so and fail, rather than open a
+            # console that reads nothing and exits 0 over and over
+            print(NO_TOKENS_NO_TERMINAL, file=sys.stderr)
+            return 2
         print(NO_TOKENS, file=sys.stderr)
         return console.run(build_services(settings))
     configure_logging(settings.log_format, settings.log_level)

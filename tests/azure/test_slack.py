@@ -26,6 +26,8 @@ from tests.slack import payloads as p
 FORM = "application/x-www-form-urlencoded"
 ADMIN = "U0ALICE001"
 OTHER = "U0MALLORY1"
+ONCALL = "U0BOBONCAL"  # not an admin, but a member of the on-call admin group
+ONCALL_GROUP = "S0ONCALL01"
 AUDIT = "C0AUDIT001"
 
 
@@ -52,6 +54,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         properties={"anonymousPullEnabled": True},
     )
     slack = FakeSlackAPI().start()
+    slack.usergroups[ONCALL_GROUP] = [ONCALL]
     prefix = f"test-azure-{uuid.uuid4().hex}:"
     knowledge = usable_knowledge_dir(Path(tmp_path_factory.mktemp("knowledge")))
     extra = {
@@ -60,6 +63,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         "AZURE_SUBSCRIPTION_ID": SUB,
         "REQUESTS_CA_BUNDLE": str(ca.ca_pem),
         "ACRBOT_ADMINS": ADMIN,
+        "ACRBOT_ADMIN_GROUPS": ONCALL_GROUP,
         "ACRBOT_AUDIT_CHANNEL": AUDIT,
         **identity.env(),
     }
@@ -239,3 +243,15 @@ def test_run_command_button_from_a_triage_answer_runs_check_health(replicas: Rep
     }
     answer = click(replicas, button)[0]
     assert "check-health contosoprod" in answer.block_text()
+
+
+def test_member_of_an_admin_group_may_cancel(replicas: Replicas) -> None:
+    """A user granted through ACRBOT_ADMIN_GROUPS (looked up with usergroups.users.list) may
+    confirm a cancel; the lookup is what Slack would receive."""
+    ids = replicas.arm.add_runs("contosoprod", 2, task="oncall", start=600)
+    answer = command(replicas, "cancel-runs contosoprod --task oncall", user=ONCALL)
+    confirm = buttons(answer, "acr_cancel_confirm")[0]
+    done = click(replicas, confirm, user=ONCALL, replica=1, count=2)
+    assert "2 cancelled" in done[-1].block_text()
+    assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
+    assert replicas.slack.find("usergroups.users.list", usergroup=ONCALL_GROUP)

@@ -84,6 +84,7 @@ class FakeSlackAPI:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.locales: dict[str, str] = {}
+        self.usergroups: dict[str, list[str]] = {}  # user-group id → member user ids
         self.socket_url: str | None = None
         self.delay: dict[str, float] = {}  # method → seconds to wait before answering
         self._lock = threading.Condition()
@@ -213,6 +214,11 @@ class FakeSlackAPI:
                 message["thread_ts"] = params["thread_ts"]
             reply.update(channel=params.get("channel"), ts=ts, message=message)
             return reply
+        if method == "usergroups.users.list":
+            group = str(params.get("usergroup"))
+            if group not in self.usergroups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": list(self.usergroups[group])}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1719000000.{next(self._ts):06d}"}
         if method == "chat.getPermalink":

@@ -42,7 +42,7 @@ def test_manifest_matches_the_listeners() -> None:
 
 
 def test_manifest_asks_only_for_the_scopes_it_uses() -> None:
-    """Seven bot scopes, each needed by an event or a Web API method the bot calls."""
+    """Eight bot scopes, each needed by an event or a Web API method the bot calls."""
     assert set(_manifest()["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read",
         "channels:history",
@@ -51,4 +51,5 @@ def test_manifest_asks_only_for_the_scopes_it_uses() -> None:
         "chat:write",
         "commands",
         "users:read",
+        "usergroups:read",
     }

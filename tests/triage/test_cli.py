@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,37 @@ def test_console_answers_pastes_and_commands() -> None:
     assert "/acr check-health <registry>" in out  # from help
     assert "client-ip-not-allowed" in out  # from faq
     assert "Unknown subcommand `bogus`" in out
+
+
+def test_serve_without_tokens_in_a_container_fails_clearly() -> None:
+    """No tokens and stdin on /dev/null (a pod): exit 2 naming the variables, not a silent loop."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    with open(os.devnull, encoding="utf-8") as null:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"],
+            stdin=null,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_without_tokens_opens_the_console_on_piped_input() -> None:
+    """No tokens and text on stdin: the console answers it, after a line naming the variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        input=PASTE + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "SLACK_APP_TOKEN" in result.stderr
+    assert "The registry firewall does not allow your IP address" in result.stdout
