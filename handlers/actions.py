@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import parse
 from bot.errors import BotError
+from bot.knowledge import Entry
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
@@ -142,9 +143,10 @@ def _register_topics(app: App, triage: Triage) -> None:
     def lang_of(data: dict[str, Any], user: str, client: WebClient) -> str:
         return _lang_of(triage, data, user, client)
 
-    @app.action(render.FAQ_SHOW)
-    def on_show(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def clicked_topic(
+        body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> tuple[Entry, str, str] | None:
+        """The topic a Show/Share button names, or None after saying it is gone."""
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
         user, _, _ = _ids(body)
@@ -152,7 +154,16 @@ def _register_topics(app: App, triage: Triage) -> None:
         entry = kb.get(str(data.get("t")))
         if entry is None:
             respond(text=render.words(lang)["gone"], response_type="ephemeral")
+            return None
+        return entry, lang, user
+
+    @app.action(render.FAQ_SHOW)
+    def on_show(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        found = clicked_topic(body, respond, client)
+        if found is None:
             return
+        entry, lang, _ = found
         respond(
             text=entry.title[lang],
             blocks=render.shared_topic_blocks(entry, lang),
@@ -163,14 +174,10 @@ def _register_topics(app: App, triage: Triage) -> None:
     @app.action(render.SHARE)
     def on_share(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, _, _ = _ids(body)
-        lang = lang_of(data, user, client)
-        entry = kb.get(str(data.get("t")))
-        if entry is None:
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
+        found = clicked_topic(body, respond, client)
+        if found is None:
             return
+        entry, lang, user = found
         blocks = [*render.topic_blocks(entry, lang), render.context(f"<@{user}>")]
         respond(
             text=entry.title[lang],
