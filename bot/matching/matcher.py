@@ -34,19 +34,27 @@ from bot.matching.normalise import (
 from bot.matching.profiles import TopicProfiles
 
 _WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+){1,5}\b")
 _STATUS = re.compile(r"(?<![\w.])[45]\d\d(?!\w)")
 _REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
+# Function words and chat fillers: a rare filler ("really", "guys") shared with one knowledge
+# string would otherwise look like strong evidence for its topic.
 _STOP_WORDS = (
     "a an the to of in on for and or is are be it this that with from at by as was were my "
     "our your we i you me can how why what when where do does did not no but if so get got "
     "have has any there please help us after before into out up "
+    "really very just still even also some anyone someone anything something guys folks team "
+    "hi hey hello thanks thank tips idea ideas way ways again now today yesterday "
+    "would should could will shall might may one all its it's i'm we're they them their "
     "и в на с по не что как для это из у к о а но ли же или при то так мой наш мне нас есть "
-    "бы был была было были от до"
+    "бы был была было были от до очень просто ещё еще уже вообще всё все вот тут там "
+    "ребята коллеги привет спасибо подскажите кто-нибудь кто может можно сегодня вчера опять "
+    "снова почему зачем какой какая какие который мы вы они он она оно я ты"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 RU_STEM = 5
 EN_STEM = 6
-MAX_LINES = 8
+MAX_LINES = 6
 MAX_LINE = 1000
 SHORT_PASTE = 300  # characters: shorter pastes are scored whole
 LONG_PASTE = 2000  # characters: longer pastes pick their lines before normalising
@@ -114,12 +122,14 @@ class _Doc:
     weight: float  # total IDF weight of its tokens
     tokens: frozenset[str]
     statuses: frozenset[str]  # HTTP status codes in a signature: they must match
+    codes: frozenset[str]  # error codes (connectivity_dns_error): they must match too
 
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]")
 _ENGLISH_ENDINGS = ("ing", "ies", "ed", "es", "s")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # words repeat across pastes; the cache is bounded
 def stem(word: str) -> str:
     """A crude stem: enough to join registry/registries, образ/образы/образов, push/pushing.
 
@@ -212,8 +222,12 @@ class Matcher:
             zip(raw, normalised, doc_tokens, strict=True)
         ):
             weight = sum(self.idf[t] for t in toks) or 1.0
-            statuses = frozenset(_STATUS.findall(norm)) if kind == "signature" else frozenset()
-            self.docs.append(_Doc(topic, kind, norm, original, weight, frozenset(toks), statuses))
+            signature = kind == "signature"
+            statuses = frozenset(_STATUS.findall(norm)) if signature else frozenset()
+            codes = frozenset(_CODE.findall(norm)) if signature else frozenset()
+            self.docs.append(
+                _Doc(topic, kind, norm, original, weight, frozenset(toks), statuses, codes)
+            )
             for tok in toks:
                 self.postings[tok].append(i)
         self.inverse_weight = [1.0 / d.weight for d in self.docs]
@@ -385,6 +399,8 @@ class Matcher:
                 aligned *= max(ratio, 0.1) ** FRAGMENT_EXPONENT
             if doc.statuses and not doc.statuses & set(_STATUS.findall(segment)):
                 aligned *= STATUS_MISMATCH  # 401 and 429 differ in three characters only
+            if doc.codes and not doc.codes & set(_CODE.findall(segment)):
+                aligned *= STATUS_MISMATCH  # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
             # between two signatures that both align, the longer one is the more specific
             specificity = SPECIFICITY_BONUS * min(len(doc.text), 200) / 200
             return float(aligned * (0.7 + 0.3 * recall) + specificity)
