@@ -15,7 +15,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-MODULES = ("handlers.messages", "handlers.commands", "handlers.actions", "handlers.shortcuts")
+# Bolt tries listeners in registration order and every miss costs a matcher call: /acr first
+# (its acknowledgement is what people wait on), then pastes, then the rarer clicks
+MODULES = ("handlers.commands", "handlers.messages", "handlers.actions", "handlers.shortcuts")
 OPTIONAL = ("handlers.azure",)
 
 
