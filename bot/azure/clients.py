@@ -27,6 +27,7 @@ from bot.observe.logging import event
 from bot.observe.metrics import AZURE_CALLS, AZURE_ERRORS
 
 T = TypeVar("T")
+C = TypeVar("C")
 log = logging.getLogger("bot.azure")
 
 REGISTRY_API = "2025-11-01"
@@ -84,31 +85,24 @@ class Arm:
         }
 
     def mgmt(self, subscription: str) -> ContainerRegistryManagementClient:
-        credential = self.credential
-        with self._lock:
-            client = self._mgmt.get(subscription)
-            if client is None:
-                client = ContainerRegistryManagementClient(
-                    credential,
-                    subscription,
-                    self.settings.effective_arm_endpoint,
-                    **self._options(),
-                )
-                self._mgmt[subscription] = client
-            return client
+        return self._client(self._mgmt, ContainerRegistryManagementClient, subscription)
 
     def tasks(self, subscription: str) -> ContainerRegistryTasksMgmtClient:
+        return self._client(self._tasks, ContainerRegistryTasksMgmtClient, subscription)
+
+    def _client(self, cache: dict[str, C], kind: Callable[..., C], subscription: str) -> C:
+        """One SDK client per subscription and kind, built on first use, shared by threads."""
         credential = self.credential
         with self._lock:
-            client = self._tasks.get(subscription)
+            client = cache.get(subscription)
             if client is None:
-                client = ContainerRegistryTasksMgmtClient(
+                client = kind(
                     credential,
                     subscription,
                     self.settings.effective_arm_endpoint,
                     **self._options(),
                 )
-                self._tasks[subscription] = client
+                cache[subscription] = client
             return client
 
     def call(self, operation: str, target: Target, fn: Callable[[], T]) -> T:
