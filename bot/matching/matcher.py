@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from bot.knowledge import KnowledgeBase
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import (
-    MAX_INPUT,
+    bounded,
     normalise,
     normalise_lines,
     strip_free_placeholders,
@@ -72,6 +72,9 @@ SUPPORT_BONUS = 3.0  # per further signature of the same topic that also matches
 CONTEXT_BONUS = 15.0  # at most, for the topic whose vocabulary fits the whole paste best
 CONTEXT_SHARPNESS = 3.0
 CONTEXT_MIN = 80.0
+SUBSUMED_MIN = 80.0  # the containing match must itself be a real match
+SUBSUMED_PENALTY = 20.0
+DISAGREEMENT_MIN = 60.0
 PROFILE_TOP = 5
 PROFILE_COSINE = 0.16
 PROFILE_LEAD = 1.3
@@ -178,6 +181,13 @@ class _Ranking:
                 return strings[0]
             return None, strings[0][1]
         if self.profile and self.profile[0][1] >= threshold:
+            leader = self.profile[0][0]
+            rivals = {topic for topic, _ in self.profile[1:2]}
+            # the closest wording and the closest vocabulary disagree between two topics:
+            # a question sitting between siblings gets no answer rather than a coin toss
+            closest, closeness = strings[0] if strings else (None, 0.0)
+            if closest != leader and closest in rivals and closeness >= DISAGREEMENT_MIN:
+                return None, self.profile[0][1]
             return self.profile[0]
         return None, 0.0
 
@@ -273,7 +283,7 @@ class Matcher:
 
     def _segments(self, text: str) -> list[str]:
         """The text to score: all of a short paste, or the most telling lines of a long one."""
-        text = text[:MAX_INPUT]
+        text = bounded(text)
         if len(text) <= LONG_PASTE:
             lines = normalise_lines(text)
             if sum(len(line) for line in lines) <= SHORT_PASTE:
@@ -413,22 +423,23 @@ class Matcher:
 def _prefer_specific(
     best: dict[str, float], why: dict[str, _Doc], margin: float
 ) -> list[tuple[str, float]]:
-    """Rank topics; a topic matched only by text that another close topic's match contains
-    steps back, because the longer signature explains the paste more specifically (a bare
-    `unauthorized: authentication required` inside a Red Hat pull failure, say)."""
+    """Rank topics; a topic matched only by text that another strong topic's match contains
+    steps well back, because the longer signature explains the paste more specifically (a
+    bare `unauthorized: authentication required` inside a Red Hat pull failure, or a bare
+    health-check code inside the line that also gives the response code)."""
     ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
     head = ranked[:4]
     demoted: set[str] = set()
     for topic, score in head:
         for other, other_score in head:
-            if other == topic or abs(score - other_score) > margin:
+            if other == topic or other_score < SUBSUMED_MIN or score - other_score > 4 * margin:
                 continue
             inner, outer = why[topic].text, why[other].text
             if len(inner) < len(outer) and inner in outer:
                 demoted.add(topic)
     if not demoted:
         return ranked
-    adjusted = [(t, s - 2 * margin if t in demoted else s) for t, s in ranked]
+    adjusted = [(t, s - SUBSUMED_PENALTY if t in demoted else s) for t, s in ranked]
     return sorted(adjusted, key=lambda kv: kv[1], reverse=True)
 
 
@@ -449,5 +460,5 @@ def _clamp(score: float) -> float:
 
 
 def _find_registry(text: str) -> str | None:
-    found = _REGISTRY_HOST.search(text[:40_000])
+    found = _REGISTRY_HOST.search(bounded(text))
     return found.group(1).lower() if found else None

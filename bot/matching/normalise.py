@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 MAX_INPUT = 40_000  # characters considered per paste; longer dumps are cut before any work
+HEAD = 10_000  # of a longer dump, this much of its start is kept, and the rest from its end
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -68,8 +69,16 @@ def strip_free_placeholders(normalised: str) -> str:
     return _SPACES.sub(" ", _FREE_PLACEHOLDER.sub(" ", normalised)).strip()
 
 
+def bounded(text: str) -> str:
+    """At most MAX_INPUT characters: the start of a long dump and, mostly, its end, because
+    a build or deploy log usually prints the error that stopped it last."""
+    if len(text) <= MAX_INPUT:
+        return text
+    return text[:HEAD] + "\n" + text[-(MAX_INPUT - HEAD - 1) :]
+
+
 def _masked(text: str) -> str:
-    text = _ANSI.sub("", text[:MAX_INPUT])
+    text = _ANSI.sub("", bounded(text))
     text = _PLACEHOLDERS.sub("<ip>", text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
