@@ -79,27 +79,29 @@ def _register_feedback(app: App, triage: Triage) -> None:
     def lang_of(data: dict[str, Any], user: str, client: WebClient) -> str:
         return _lang_of(triage, data, user, client)
 
-    @app.action(render.HELPED)
-    def on_helped(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def feedback(
+        body: dict[str, Any], client: WebClient, verdict: str
+    ) -> tuple[dict[str, Any], str, bool]:
+        """Count one person's verdict on one answer; the button's data, language, counted."""
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
         user, _, _ = _ids(body)
         lang = lang_of(data, user, client)
         message_ts = str((body.get("message") or {}).get("ts") or _thread_of(body) or "")
-        counted = triage.record_feedback(str(data.get("t")), "helped", user, message_ts)
+        counted = triage.record_feedback(str(data.get("t")), verdict, user, message_ts)
+        return data, lang, counted
+
+    @app.action(render.HELPED)
+    def on_helped(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        _, lang, counted = feedback(body, client, "helped")
         text = render.words(lang)["thanks" if counted else "already"]
         respond(text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(render.NOT_IT)
     def on_not_it(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, _, _ = _ids(body)
-        lang = lang_of(data, user, client)
-        message_ts = str((body.get("message") or {}).get("ts") or _thread_of(body) or "")
-        triage.record_feedback(str(data.get("t")), "not_it", user, message_ts)
+        data, lang, _ = feedback(body, client, "not_it")
         alternatives = [str(t) for t in data.get("a") or [] if isinstance(t, str)]
         blocks = render.alternatives_blocks(kb, alternatives, lang, _thread_of(body))
         respond(
