@@ -448,40 +448,59 @@ class HealthChecker:
             ), None
         form = {"grant_type": "access_token", "service": params["service"], "access_token": entra}
         url = self._token_base(login_server, params) + "/oauth2/exchange"
+        failed, token = self._token_post(
+            client,
+            url,
+            form,
+            name="refresh-token",
+            field="refresh_token",
+            code="CONNECTIVITY_REFRESH_TOKEN_ERROR",
+        )
+        if failed is not None:
+            return failed, None
+        return check(
+            "refresh-token", OK, "The bot's Entra token was exchanged for a registry refresh token."
+        ), token
+
+    def _token_post(
+        self,
+        client: PipelineClient[HttpRequest, HttpResponse],
+        url: str,
+        form: dict[str, str],
+        *,
+        name: str,
+        field: str,
+        code: str,
+    ) -> tuple[Check | None, str | None]:
+        """One step of the registry's token service: (a failed check, None) or (None, token)."""
         try:
             response = self._send(client, HttpRequest("POST", url, data=form))
         except SdkAzureError as exc:
-            return check(
-                "refresh-token",
-                ERROR,
-                f"POST /oauth2/exchange failed: {_failure(exc)}",
-                "CONNECTIVITY_REFRESH_TOKEN_ERROR",
-            ), None
+            path = url[url.index("/oauth2/") :]
+            return check(name, ERROR, f"POST {path} failed: {_failure(exc)}", code), None
         if response.status_code == 429:
             return check(
-                "refresh-token",
+                name,
                 ERROR,
                 "The registry's token service throttled the bot (429).",
                 "CONNECTIVITY_TOOMANYREQUESTS_ERROR",
             ), None
-        token = _json_field(response, "refresh_token") if response.status_code == 200 else None
-        if token is None:
+        token = _json_field(response, field) if response.status_code == 200 else None
+        if token is not None:
+            return None, token
+        hint = ""
+        if field == "refresh_token" and response.status_code in (401, 403):
             hint = (
                 " The bot's identity needs a pull role (AcrPull, or Repository Reader on ABAC "
                 "registries)."
-                if response.status_code in (401, 403)
-                else ""
             )
-            return check(
-                "refresh-token",
-                ERROR,
-                "The registry refused the bot's Entra token (HTTP "
-                f"{response.status_code}{_acr_code(response)}).{hint}",
-                "CONNECTIVITY_REFRESH_TOKEN_ERROR",
-            ), None
-        return check(
-            "refresh-token", OK, "The bot's Entra token was exchanged for a registry refresh token."
-        ), token
+        refused = (
+            "The registry refused the bot's Entra token"
+            if field == "refresh_token"
+            else "The registry did not issue an access token"
+        )
+        detail = f"{refused} (HTTP {response.status_code}{_acr_code(response)}).{hint}"
+        return check(name, ERROR, detail, code), None
 
     def _access(
         self,
@@ -497,30 +516,16 @@ class HealthChecker:
             "refresh_token": refresh,
         }
         url = self._token_base(login_server, params) + "/oauth2/token"
-        try:
-            response = self._send(client, HttpRequest("POST", url, data=form))
-        except SdkAzureError as exc:
-            return check(
-                "access-token",
-                ERROR,
-                f"POST /oauth2/token failed: {_failure(exc)}",
-                "CONNECTIVITY_ACCESS_TOKEN_ERROR",
-            )
-        if response.status_code == 429:
-            return check(
-                "access-token",
-                ERROR,
-                "The registry's token service throttled the bot (429).",
-                "CONNECTIVITY_TOOMANYREQUESTS_ERROR",
-            )
-        if response.status_code != 200 or _json_field(response, "access_token") is None:
-            return check(
-                "access-token",
-                ERROR,
-                "The registry did not issue an access token (HTTP "
-                f"{response.status_code}{_acr_code(response)}).",
-                "CONNECTIVITY_ACCESS_TOKEN_ERROR",
-            )
+        failed, _ = self._token_post(
+            client,
+            url,
+            form,
+            name="access-token",
+            field="access_token",
+            code="CONNECTIVITY_ACCESS_TOKEN_ERROR",
+        )
+        if failed is not None:
+            return failed
         return check(
             "access-token", OK, "The registry issued an access token (scope registry:catalog:*)."
         )
