@@ -25,6 +25,16 @@ def _paste_bodies() -> list[dict[str, object]]:
     return [p.message_event(p.FIREWALL_PASTE, channel=p.new_channel()) for _ in range(PASTES)]
 
 
+def assert_one_reply_each(slack: FakeSlackAPI, bodies: list[dict[str, object]]) -> None:
+    """Every paste got its reply, and once things are quiet, no paste got a second one."""
+    channels = [body["event"]["channel"] for body in bodies]  # type: ignore[index]
+    for channel in channels:
+        slack.wait_for("chat.postMessage", channel=channel)
+    slack.settle(quiet=1.0)
+    for channel in channels:
+        assert len(slack.find("chat.postMessage", channel=channel)) == 1
+
+
 def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -> None:
     """Two HTTP replicas on one Redis; each event four times across both: one reply each."""
     prefix = f"test-slack-{uuid.uuid4().hex}:"
@@ -56,12 +66,7 @@ def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -
             for t in threads:
                 t.join()
             assert statuses == [200] * len(deliveries)
-            for body in bodies:
-                slack.wait_for("chat.postMessage", channel=body["event"]["channel"])  # type: ignore[index]
-            slack.settle(quiet=1.0)
-            for body in bodies:
-                channel = body["event"]["channel"]  # type: ignore[index]
-                assert len(slack.find("chat.postMessage", channel=channel)) == 1
+            assert_one_reply_each(slack, bodies)
         finally:
             for bot in bots:
                 bot.stop()
@@ -93,12 +98,7 @@ def test_two_socket_replicas_four_deliveries_each_one_reply(knowledge_dir: Path)
                     sent.append(socket.send(events_envelope(body, attempt), connection=attempt))
             for envelope_id in sent:
                 socket.wait_ack(envelope_id)
-            for body in bodies:
-                slack.wait_for("chat.postMessage", channel=body["event"]["channel"])  # type: ignore[index]
-            slack.settle(quiet=1.0)
-            for body in bodies:
-                channel = body["event"]["channel"]  # type: ignore[index]
-                assert len(slack.find("chat.postMessage", channel=channel)) == 1
+            assert_one_reply_each(slack, bodies)
         finally:
             for bot in bots:
                 bot.stop()
