@@ -74,29 +74,29 @@ def mention_event(text: str, *, channel: str, ts: str, user: str = "U0BOB00002")
     return body
 
 
-def own_reply_event(channel: str) -> dict[str, Any]:
-    """The bot's own answer coming back through message.channels."""
-    body = _copy_of("events_api/message_own_bot_reply.json")
+def _recorded_paste(example: str, channel: str) -> dict[str, Any]:
+    """A recorded event, moved to ``channel``, carrying the firewall paste, with a fresh id."""
+    body = _copy_of(example)
     body["event"]["channel"] = channel
-    body["event"]["text"] = FIREWALL_PASTE
+    inner = body["event"].get("message") or body["event"]
+    inner["text"] = FIREWALL_PASTE
     body["event_id"] = "Ev" + uuid.uuid4().hex[:10].upper()
     return body
+
+
+def own_reply_event(channel: str) -> dict[str, Any]:
+    """The bot's own answer coming back through message.channels."""
+    return _recorded_paste("events_api/message_own_bot_reply.json", channel)
 
 
 def other_bot_event(channel: str) -> dict[str, Any]:
-    body = _copy_of("events_api/message_bot_message.docs.json")
-    body["event"]["channel"] = channel
-    body["event"]["text"] = FIREWALL_PASTE
-    body["event_id"] = "Ev" + uuid.uuid4().hex[:10].upper()
-    return body
+    """Another bot's post in the channel."""
+    return _recorded_paste("events_api/message_bot_message.docs.json", channel)
 
 
 def changed_event(channel: str) -> dict[str, Any]:
-    body = _copy_of("events_api/message_changed.docs.json")
-    body["event"]["channel"] = channel
-    body["event"]["message"]["text"] = FIREWALL_PASTE
-    body["event_id"] = "Ev" + uuid.uuid4().hex[:10].upper()
-    return body
+    """An edit (message_changed) whose new text is a paste."""
+    return _recorded_paste("events_api/message_changed.docs.json", channel)
 
 
 def deleted_event(channel: str) -> dict[str, Any]:
