@@ -132,7 +132,18 @@ class SlackBot:
     def _start_http(self) -> None:
         from waitress.server import create_server
 
-        wsgi = refuse_garbled_timestamps(SlackRequestHandler(self.app, path=EVENTS_PATH))
+        from handlers.instant import InstantCommands
+
+        bolt = SlackRequestHandler(self.app, path=EVENTS_PATH)
+        instant = InstantCommands(
+            bolt,
+            services=self.services,
+            client=self.app.client,
+            signing_secret=self.settings.slack_signing_secret or "",
+            executor=self.executor,
+            path=EVENTS_PATH,
+        )
+        wsgi = refuse_garbled_timestamps(instant)
         self._http = create_server(
             wsgi,
             host=self.settings.host,

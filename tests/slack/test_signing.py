@@ -74,3 +74,21 @@ def test_url_verification_challenge_is_answered_when_signed(http_bot: HttpBot) -
     assert status == 200 and "acr-challenge-42" in answer
     status, _ = post_raw(http_bot.bot.events_url, body, {"Content-Type": JSON})
     assert status == 401
+
+
+@pytest.mark.parametrize("attack", ["forged", "stale", "replayed_body"])
+def test_bad_help_commands_are_refused(http_bot: HttpBot, attack: str) -> None:
+    """`/acr help`, answered without Bolt's dispatch, is refused exactly like anything else."""
+    hook = http_bot.slack.hook_url()
+    body = p.command_form("help", response_url=hook)
+    form = "application/x-www-form-urlencoded"
+    url = http_bot.bot.events_url
+    if attack == "forged":
+        status, answer = post_signed(url, body, form, secret="not-the-secret")
+    elif attack == "stale":
+        status, answer = post_signed(url, body, form, timestamp=int(time.time()) - 360)
+    else:
+        signed = p.command_form("faq firewall", response_url=hook)
+        status, answer = post_signed(url, body, form, signed_body=signed)
+    assert status == 401
+    assert "invalid request" in answer and "acr-chatops" not in answer
