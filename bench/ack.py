@@ -1,32 +1,35 @@
 """How fast `/acr help` is acknowledged in HTTP mode, next to a bare Bolt app that only acks.
 
-    .venv/bin/python bench/ack.py [--clients 50] [--requests 40] [--events 300]
+    .venv/bin/python bench/ack.py [--clients 50] [--requests 200] [--rounds 3] [--events 500]
 
 Both apps run as their own processes behind the same waitress settings, on 127.0.0.1, with
-a fake Slack Web API (tests/fakes/slack_api.py) receiving the bot's response_url posts. Each
-of the concurrent clients sends correctly signed `/acr help` requests one after another on a
-kept-alive connection; the latency is from sending the request to reading the ack. The two
-apps are measured in alternating rounds of the same run, so machine noise hits both.
+a fake Slack Web API (tests/fakes/slack_api.py) for the bot's calls. The load comes from
+``bench/_load.py``, one asyncio loop in a process of its own, so the measuring side never
+queues behind an interpreter lock: 50 kept-alive connections each send correctly signed
+`/acr help` requests one after another, and the latency runs from sending a request to
+reading its whole answer. The two apps are measured in alternating rounds of the same run,
+so machine noise hits both. Then bursts: 50 fresh connections at once, one request each.
+When ``wrk`` (Debian package ``wrk``) is installed, the same load is also run with it, as a
+check by a load generator that is not ours.
 
-Then it sends message events (a firewall error paste each, distinct channels) as fast as the
-clients can and reports how many the bot turned into posted replies per second.
+Last, message events (a firewall error paste each, distinct channels) as fast as 50
+connections send them, and how many the bot turned into posted replies per second.
 Figures only: this prints, it does not pass or fail.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -47,6 +50,8 @@ SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 def bare_server(api_url: str) -> None:
     """Child process: a Bolt app whose /acr listener only acks, served like the bot."""
+    import logging
+
     from slack_bolt import Ack, App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
@@ -60,6 +65,7 @@ def bare_server(api_url: str) -> None:
     def only_ack(ack: Ack) -> None:
         ack()
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as the bot does
     server = create_server(
         SlackRequestHandler(app, path=EVENTS_PATH),
         host="127.0.0.1",
@@ -82,46 +88,77 @@ def start_bare(api_url: str) -> tuple[subprocess.Popen[str], int]:
     return child, port
 
 
-def command_body(hook: str) -> str:
-    return payloads.command_form("help", response_url=hook)
+Requests = list[tuple[str, dict[str, str], str]]
 
 
-def load(port: int, bodies: list[str], clients: int, per_client: int) -> tuple[list[float], float]:
-    """Latencies (seconds) of clients × per_client signed POSTs, and the wall time."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-    failures: list[str] = []
+def command_requests(hook: str, text: str = "help", count: int = 200) -> Requests:
+    """Signed `/acr <text>` requests, signed now (Slack's window is five minutes)."""
+    bodies = [payloads.command_form(text, response_url=hook) for _ in range(count)]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return [("/slack/events", {**form, **sign(body)}, body) for body in bodies]
 
-    def client(number: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        start.wait()
-        for n in range(per_client):
-            body = bodies[(number * per_client + n) % len(bodies)]
-            headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
-            began = time.perf_counter()
-            connection.request("POST", "/slack/events", body=body, headers=headers)
-            answer = connection.getresponse()
-            answer.read()
-            mine.append(time.perf_counter() - began)
-            if answer.status != 200:
-                failures.append(str(answer.status))
-        connection.close()
-        with lock:
-            latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    start.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - began
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed, e.g. HTTP {failures[0]}")
-    return latencies, wall
+def load(
+    workdir: Path, port: int, requests: Requests, *, clients: int, per_client: int = 1
+) -> tuple[list[float], float]:
+    """Latencies (seconds) and wall time of a load run by bench/_load.py in its own process.
+
+    ``per_client`` 0 means a burst: every client opens a fresh connection for one request.
+    """
+    plan = {
+        "port": port,
+        "requests": requests,
+        "clients": clients,
+        "per_client": per_client,
+        "shape": "closed" if per_client else "burst",
+    }
+    path = workdir / f"plan-{uuid.uuid4().hex}.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "_load.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    path.unlink()
+    if done.returncode != 0:
+        raise SystemExit(f"the load generator failed: {done.stderr.strip()[-500:]}")
+    result = json.loads(done.stdout)
+    return [float(x) for x in result["latencies"]], float(result["wall"])
+
+
+def wrk_round(workdir: Path, port: int, requests: Requests, clients: int, seconds: int) -> Any:
+    """p50, p99 (ms) and requests/s of one wrk run over the same signed requests."""
+    lines = ["local requests = {}"]
+    for path, headers, body in requests:
+        fields = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(
+            f"requests[#requests + 1] = wrk.format('POST', {json.dumps(path)}, "
+            f"{{{fields}}}, {json.dumps(body)})"
+        )
+    lines += [
+        "local n = 0",
+        "request = function() n = n + 1; return requests[n % #requests + 1] end",
+        "done = function(summary, latency, _)",
+        "  local bad = summary.errors.status + summary.errors.connect + summary.errors.read",
+        "  io.write(string.format('WRK %d %d %d %d %d\\n', summary.requests, bad,",
+        "    summary.duration, latency:percentile(50), latency:percentile(99)))",
+        "end",
+    ]
+    script = workdir / "requests.lua"
+    script.write_text("\n".join(lines), encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/slack/events"
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = next(line for line in out.splitlines() if line.startswith("WRK ")).split()
+    count, bad, micros, p50, p99 = (int(x) for x in fields[1:])
+    if bad:
+        raise SystemExit(f"wrk saw {bad} failed requests")
+    return {"p50": p50 / 1000, "p99": p99 / 1000, "rate": count / (micros / 1e6)}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -130,17 +167,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def message_rate(bot: BotProcess, slack: FakeSlackAPI, events: int, clients: int) -> float:
+def message_rate(workdir: Path, bot: BotProcess, slack: FakeSlackAPI, events: int) -> float:
     """Message events per second, from the first send to the last reply posted."""
-    bodies = [
-        json.dumps(payloads.message_event(payloads.FIREWALL_PASTE, channel=payloads.new_channel()))
-        for _ in range(events)
-    ]
+    requests: Requests = []
+    for _ in range(events):
+        event = payloads.message_event(payloads.FIREWALL_PASTE, channel=payloads.new_channel())
+        body = json.dumps(event)
+        requests.append(("/slack/events", {"Content-Type": "application/json", **sign(body)}, body))
     before = len(slack.find("chat.postMessage"))
-    port = bot.port or 0
+    clients = min(50, events)
     began = time.perf_counter()
-    load(port, bodies, clients, max(1, events // clients))
-    sent = clients * max(1, events // clients)
+    load(workdir, bot.port or 0, requests, clients=clients, per_client=events // clients)
+    sent = clients * (events // clients)
     slack.wait_for("chat.postMessage", count=before + sent, timeout=300)
     return sent / (time.perf_counter() - began)
 
@@ -157,63 +195,125 @@ def redis_available() -> bool:
         client.close()
 
 
-def report(
-    args: argparse.Namespace,
-    *,
-    base: list[float],
-    base_wall: float,
-    ours: list[float],
-    ours_wall: float,
-    rate: float,
-    use_redis: bool,
-) -> None:
-    def row(name: str, values: list[float], wall: float) -> str:
-        return (
-            f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
-            f"{statistics.mean(values) * 1000:>9.1f}{len(values) / wall:>9.0f}"
-        )
-
-    total = args.clients * args.requests * args.rounds
-    print(
-        f"/acr help ack latency, HTTP mode, {args.clients} concurrent clients, "
-        f"{total} requests per app in {args.rounds} alternating rounds"
+def row(name: str, values: list[float], wall: float | None = None) -> str:
+    line = (
+        f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
+        f"{statistics.mean(values) * 1000:>9.1f}"
     )
-    print(f"{'':<22}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
-    print(row("bare Bolt (ack only)", base, base_wall))
-    print(row("acr-chatops", ours, ours_wall))
+    return line + (f"{len(values) / wall:>9.0f}" if wall else "")
+
+
+def ratios(base: list[float], ours: list[float]) -> str:
     p50 = percentile(ours, 50) / percentile(base, 50)
     p99 = percentile(ours, 99) / percentile(base, 99)
-    print(f"ratio acr-chatops/bare  p50 {p50:.2f}x  p99 {p99:.2f}x  (target <= 1.5x, p99 <= 50 ms)")
-    store = "Redis" if use_redis else "in-process store"
-    print(
-        f"message events handled: {rate:.0f} per second ({args.events} pastes → replies, {store})"
-    )
-
-
-def burst(args: argparse.Namespace, base: list[float], ours: list[float]) -> None:
-    print(
-        f"bursts: {args.bursts} x {args.clients} simultaneous requests (each request alone in "
-        "its client, a fresh connection)"
-    )
-    for name, values in (("bare Bolt (ack only)", base), ("acr-chatops", ours)):
-        print(
-            f"{name:<22}{percentile(values, 50) * 1000:>8.1f}{percentile(values, 99) * 1000:>9.1f}"
-            f"{statistics.mean(values) * 1000:>9.1f}"
-        )
-    p50 = percentile(ours, 50) / percentile(base, 50)
-    p99 = percentile(ours, 99) / percentile(base, 99)
-    print(f"ratio acr-chatops/bare  p50 {p50:.2f}x  p99 {p99:.2f}x")
+    return f"p50 {p50:.2f}x  p99 {p99:.2f}x"
 
 
 def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=40, help="per client and round")
+    parser.add_argument("--requests", type=int, default=200, help="per client and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--bursts", type=int, default=20, help="bursts of --clients requests")
+    parser.add_argument("--bursts", type=int, default=10, help="bursts per app and round")
+    parser.add_argument("--wrk-seconds", type=int, default=5, help="per app and round; 0: skip")
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--bare-server", metavar="API_URL", help=argparse.SUPPRESS)
     return parser
+
+
+SERIES = {  # name → (app, the /acr text sent)
+    "bare": ("bare", "help"),
+    "ours": ("ours", "help"),
+    "bolt": ("ours", "usage"),  # bad input: the usage line, answered by our Bolt listener
+}
+NAMES = {
+    "bare": "bare Bolt (ack only)",
+    "ours": "acr-chatops",
+    "bolt": "  through Bolt",
+}
+
+
+class Runs:
+    """Latencies gathered per series over the alternating rounds."""
+
+    def __init__(self) -> None:
+        self.steady: dict[str, list[float]] = {name: [] for name in SERIES}
+        self.wall: dict[str, float] = dict.fromkeys(SERIES, 0.0)
+        self.bursts: dict[str, list[float]] = {"bare": [], "ours": []}
+        self.wrk: dict[str, list[dict[str, float]]] = {"bare": [], "ours": []}
+
+
+def measure(args: argparse.Namespace, workdir: Path, ports: dict[str, int], hook: str) -> Runs:
+    runs = Runs()
+    use_wrk = args.wrk_seconds > 0 and shutil.which("wrk") is not None
+    for app, text in SERIES.values():  # warm up: imports, caches, the caller's locale
+        load(workdir, ports[app], command_requests(hook, text), clients=10, per_client=50)
+    for _ in range(args.rounds):
+        for name, (app, text) in SERIES.items():
+            latencies, wall = load(
+                workdir,
+                ports[app],
+                command_requests(hook, text),
+                clients=args.clients,
+                per_client=args.requests,
+            )
+            runs.steady[name] += latencies
+            runs.wall[name] += wall
+        requests = command_requests(hook)
+        time.sleep(1.0)  # bursts hit an idle app: the work the steady load left behind is done
+        for _ in range(args.bursts):
+            for app in runs.bursts:
+                runs.bursts[app] += load(workdir, ports[app], requests, clients=args.clients)[0]
+                time.sleep(0.05)
+        if use_wrk:
+            for app in runs.wrk:
+                runs.wrk[app].append(
+                    wrk_round(workdir, ports[app], requests, args.clients, args.wrk_seconds)
+                )
+    return runs
+
+
+def report(args: argparse.Namespace, runs: Runs, rate: float, use_redis: bool) -> None:
+    total = args.clients * args.requests * args.rounds
+    print(
+        f"/acr help ack latency, HTTP mode, {args.clients} concurrent kept-alive connections, "
+        f"{total} requests per app in {args.rounds} alternating rounds (bench/_load.py)"
+    )
+    print(f"{'':<22}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
+    for name in SERIES:
+        print(row(NAMES[name], runs.steady[name], runs.wall[name]))
+    steady = runs.steady
+    target = "(target: <= 1.5x, p99 <= 50 ms)"
+    print(f"ratio acr-chatops/bare  {ratios(steady['bare'], steady['ours'])}  {target}")
+    print(f"ratio through Bolt/bare {ratios(steady['bare'], steady['bolt'])}")
+    print(
+        "(through Bolt: `/acr usage` with no registry, so the usage line comes from the "
+        "listener Bolt dispatches to; help and faq are answered before Bolt)"
+    )
+    print()
+    count = args.bursts * args.rounds
+    print(f"bursts: {count} x {args.clients} requests at once, each on a fresh connection")
+    for app in runs.bursts:
+        print(row(NAMES[app], runs.bursts[app]))
+    print(f"ratio acr-chatops/bare  {ratios(runs.bursts['bare'], runs.bursts['ours'])}")
+    if runs.wrk["ours"]:
+        print()
+        print(
+            f"cross-check with wrk: {args.clients} connections, {args.wrk_seconds} s per app and "
+            "round; p50 / p99 ms and req/s of each round"
+        )
+        for app in runs.wrk:
+            cells = "   ".join(
+                f"{r['p50']:.1f} / {r['p99']:.1f} @ {r['rate']:.0f}" for r in runs.wrk[app]
+            )
+            print(f"{NAMES[app]:<22}{cells}")
+        worst = max(r["p99"] for r in runs.wrk["ours"])
+        print(f"acr-chatops worst round p99 {worst:.1f} ms")
+    print()
+    store = "Redis" if use_redis else "in-process store"
+    print(
+        f"message events handled: {rate:.0f} per second ({args.events} pastes → replies, {store})"
+    )
 
 
 def main() -> int:
@@ -236,28 +336,9 @@ def main() -> int:
         )
         bare, bare_port = start_bare(slack.api_url)
         try:
-            bodies = [command_body(slack.hook_url()) for _ in range(200)]
-            ours_port = bot.port or 0
-            load(ours_port, bodies, 10, 20)  # warm up both
-            load(bare_port, bodies, 10, 20)
-            ours: list[float] = []
-            base: list[float] = []
-            ours_wall = base_wall = 0.0
-            for _ in range(args.rounds):
-                lat, wall = load(bare_port, bodies, args.clients, args.requests)
-                base += lat
-                base_wall += wall
-                lat, wall = load(ours_port, bodies, args.clients, args.requests)
-                ours += lat
-                ours_wall += wall
-            burst_ours: list[float] = []
-            burst_base: list[float] = []
-            for _ in range(args.bursts):  # all clients fire one request at the same moment
-                burst_base += load(bare_port, bodies, args.clients, 1)[0]
-                time.sleep(0.05)
-                burst_ours += load(ours_port, bodies, args.clients, 1)[0]
-                time.sleep(0.05)
-            rate = message_rate(bot, slack, args.events, args.clients)
+            ports = {"bare": bare_port, "ours": bot.port or 0}
+            runs = measure(args, workdir, ports, slack.hook_url())
+            rate = message_rate(workdir, bot, slack, args.events)
         finally:
             bare.terminate()
             bare.wait(10)
@@ -270,17 +351,7 @@ def main() -> int:
         for key in client.scan_iter(match=prefix + "*", count=500):
             client.delete(key)
         client.close()
-
-    report(
-        args,
-        base=base,
-        base_wall=base_wall,
-        ours=ours,
-        ours_wall=ours_wall,
-        rate=rate,
-        use_redis=use_redis,
-    )
-    burst(args, burst_base, burst_ours)
+    report(args, runs, rate, use_redis)
     return 0
 
 

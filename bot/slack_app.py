@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -30,6 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from bot.observe.health import HEALTH
 from bot.observe.logging import event
+from bot.observe.metrics import HTTP_QUEUE
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -152,6 +154,11 @@ class SlackBot:
             ident="acrbot",
             clear_untrusted_proxy_headers=True,
         )
+        # waitress warns on every request while the queue is longer than the idle threads:
+        # a log line per request under load. The depth is a gauge on /metrics instead.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        dispatcher = self._http.task_dispatcher
+        HTTP_QUEUE.set_function(lambda: float(len(dispatcher.queue)))
         self._http_thread = threading.Thread(target=self._http.run, name="acrbot-http", daemon=True)
         self._http_thread.start()
         event(log, "serve.listening", mode="http", port=self.port, path=EVENTS_PATH)
@@ -174,6 +181,32 @@ class SlackBot:
             except RuntimeError:  # the pool is shutting down
                 return
 
+    def _stop_http(self) -> None:
+        """Stop accepting, answer the requests already read, send the answers, then close.
+
+        Closing waitress at once would close its wake-up pipe under requests still being
+        answered, and their acknowledgements would fail to write.
+        """
+        from waitress import wasyncore
+
+        server = self._http
+        deadline = time.monotonic() + DRAIN_SECONDS
+        server.accepting = False
+        server.del_channel()  # the listening socket: no new connections from here on
+        server.socket.close()
+        dispatcher = server.task_dispatcher
+        while dispatcher.queue and time.monotonic() < deadline:
+            time.sleep(0.02)
+        dispatcher.shutdown(cancel_pending=False, timeout=max(0.0, deadline - time.monotonic()))
+        channels = list(server._map.values())
+        while time.monotonic() < deadline and any(
+            getattr(channel, "total_outbufs_len", 0) for channel in channels
+        ):
+            time.sleep(0.02)
+        wasyncore.close_all(server._map, ignore_all=True)  # the loop ends with its map empty
+        if self._http_thread is not None:
+            self._http_thread.join(max(0.1, deadline - time.monotonic()))
+
     def ready(self) -> bool:
         store = self.services.store
         return HEALTH.slack_auth_ok and (store.kind == "memory" or store.ping())
@@ -188,10 +221,7 @@ class SlackBot:
             # envelopes not acknowledged yet are delivered again by Slack to another connection
             self._socket.close()  # type: ignore[no-untyped-call]
         if self._http is not None:
-            self._http.close()
-            if self._http_thread is not None:
-                self._http_thread.join(DRAIN_SECONDS)
-            self._http.task_dispatcher.shutdown(cancel_pending=False, timeout=DRAIN_SECONDS)
+            self._stop_http()
         self.executor.shutdown(wait=True)
         self.services.store.close()
         event(log, "serve.stopped", mode=self.settings.mode)

@@ -134,6 +134,11 @@ class Triage:
             return "ru"
         return self.user_language(user_id, locale_of) or self.services.default_language
 
+    def knows_locale(self, user_id: str) -> bool:
+        """True while this process holds a fresh copy of the user's locale (no lookup needed)."""
+        known = self._locales.get(user_id)
+        return known is not None and known[1] > time.monotonic()
+
     def user_language(self, user_id: str | None, locale_of: LocaleLookup | None) -> str | None:
         """'ru' or 'en' from the user's cached Slack locale; None when unknown or another one."""
         if not user_id:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
@@ -57,6 +58,8 @@ class InstantCommands:
         self.executor = executor
         self.path = path
         self.triage = Triage(services)
+        self._learning: set[str] = set()  # users whose locale lookup is already under way
+        self._learning_lock = threading.Lock()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -129,6 +132,26 @@ class InstantCommands:
                 client=self.client,
             )
         )
-        # learn the caller's locale after answering, so the next answer uses it
-        self.executor.submit(self.triage.user_language, user_id, locale_lookup(self.client))
+        self._learn_locale_later(user_id)
         return replies[0] if replies else {"text": ""}
+
+    def _learn_locale_later(self, user_id: str) -> None:
+        """Look the caller's locale up after answering, so their next answer uses it.
+
+        One lookup per user at a time: fifty quick commands from one person must not become
+        fifty users.info calls.
+        """
+        if not user_id or self.triage.knows_locale(user_id):
+            return
+        with self._learning_lock:
+            if user_id in self._learning:
+                return
+            self._learning.add(user_id)
+        self.executor.submit(self._learn_locale, user_id)
+
+    def _learn_locale(self, user_id: str) -> None:
+        try:
+            self.triage.user_language(user_id, locale_lookup(self.client))
+        finally:
+            with self._learning_lock:
+                self._learning.discard(user_id)

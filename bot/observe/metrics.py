@@ -19,3 +19,6 @@ AZURE_CALLS = Counter("acrbot_azure_calls_total", "Calls to Azure", ["operation"
 AZURE_ERRORS = Counter("acrbot_azure_errors_total", "Azure errors by kind", ["operation", "kind"])
 CACHE_HITS = Counter("acrbot_cache_total", "Cache lookups", ["cache", "result"])
 STORE_DEGRADED = Gauge("acrbot_store_degraded", "1 while the shared store is unreachable")
+HTTP_QUEUE = Gauge(
+    "acrbot_http_queue_depth", "HTTP requests waiting for a worker thread (HTTP mode)"
+)

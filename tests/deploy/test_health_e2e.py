@@ -114,8 +114,10 @@ def test_http_mode_health_readiness_and_metrics(knowledge: Path) -> None:
                 "acrbot_command_seconds",
                 "acrbot_azure_calls_total",
                 "acrbot_store_degraded",
+                "acrbot_http_queue_depth",
             ):
                 assert f"# TYPE {name}" in text, name
+            assert "\nacrbot_http_queue_depth 0.0" in text  # idle: nothing waits for a worker
         finally:
             assert bot.stop() == 0
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from tests.slack import payloads as p
 from tests.slack.conftest import HttpBot, prefix_keys
 
 JSON = "application/json"
+CYRILLIC = re.compile("[а-яА-Я]")
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -29,12 +32,13 @@ def send_event(env: HttpBot, body: dict[str, Any], retry: int = 0) -> int:
     return status
 
 
-def send_command(env: HttpBot, text: str, channel: str = "C0ACRHELP1") -> Call:
+def send_command(
+    env: HttpBot, text: str, channel: str = "C0ACRHELP1", user: str = "U0ALICE001"
+) -> Call:
     """Run `/acr <text>`; the answer comes in the ack body or, later, through response_url."""
     hook = env.slack.hook_url()
-    status, body = post_signed(
-        env.bot.events_url, p.command_form(text, response_url=hook, channel=channel), FORM
-    )
+    form = p.command_form(text, response_url=hook, channel=channel, user=user)
+    status, body = post_signed(env.bot.events_url, form, FORM)
     assert status == 200
     if body:
         try:
@@ -215,6 +219,22 @@ def test_help_is_private_and_lists_every_subcommand(http_bot: HttpBot) -> None:
     for usage in ("/acr faq <words>", "/acr usage <registry>", "/acr cancel-runs <registry>"):
         assert usage in text
     assert "Redis" not in text
+
+
+def test_a_burst_of_help_looks_the_locale_up_once_then_answers_in_it(http_bot: HttpBot) -> None:
+    """Twenty quick `/acr help` from a ru-RU user: one users.info call, then Russian help."""
+    user = "U0RU" + p.new_channel()[1:7]
+    http_bot.slack.locales[user] = "ru-RU"
+    http_bot.slack.delay["users.info"] = 1.0  # the lookup is still under way for the burst
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            list(pool.map(lambda _: send_command(http_bot, "help", user=user), range(20)))
+        http_bot.slack.wait_for("users.info", user=user)
+        http_bot.slack.settle(quiet=1.5)
+    finally:
+        del http_bot.slack.delay["users.info"]
+    assert len(http_bot.slack.find("users.info", user=user)) == 1
+    assert CYRILLIC.search(send_command(http_bot, "help", user=user).block_text())
 
 
 @pytest.mark.parametrize("typed", ["", "hlep"])
