@@ -1,12 +1,12 @@
 """A small HTTP/1.1 load generator for the benchmarks, run as its own process.
 
-    python bench/_load.py PLAN.json   # prints one JSON object: latencies in seconds, wall time
+    python bench/_load.py < PLAN.json   # prints one JSON object: latencies in seconds, wall time
 
-The plan names the port, the requests (path, headers, body) and the shape of the load:
+The plan (JSON on stdin) names the port, the requests (path, headers, body) and the load:
 
-- ``"closed"``: ``clients`` connections kept alive, each sending ``per_client`` requests one
-  after another (the next as soon as the previous answer is read);
-- ``"burst"``: ``clients`` fresh connections opened together, one request each.
+- ``per_client`` above 0: ``clients`` connections kept alive, each sending ``per_client``
+  requests one after another (the next as soon as the previous answer is read);
+- ``per_client`` 0, a burst: ``clients`` fresh connections opened together, one request each.
 
 It is one asyncio loop in a process of its own: no thread of the load generator waits for an
 interpreter lock while an answer sits unread, and the processes under test never share one
@@ -20,7 +20,6 @@ import asyncio
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 Request = tuple[str, dict[str, str], str]
@@ -94,8 +93,9 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     port = int(plan["port"])
     raws = [encode(port, (path, headers, body)) for path, headers, body in plan["requests"]]
     clients = int(plan["clients"])
-    if plan["shape"] == "closed":
-        latencies, wall = await closed_loop(port, raws, clients, int(plan["per_client"]))
+    per_client = int(plan["per_client"])
+    if per_client:
+        latencies, wall = await closed_loop(port, raws, clients, per_client)
     else:
         began = time.perf_counter()
         latencies = await burst(port, raws, clients)
@@ -104,7 +104,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    plan = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    plan = json.load(sys.stdin)
     print(json.dumps(asyncio.run(run(plan))))
     return 0
 

@@ -27,9 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -43,9 +41,8 @@ from tests.fakes.running_bot import (  # noqa: E402
     usable_knowledge_dir,
 )
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlackAPI  # noqa: E402
+from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix  # noqa: E402
 from tests.slack import payloads  # noqa: E402
-
-SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def bare_server(api_url: str) -> None:
@@ -99,35 +96,29 @@ def command_requests(hook: str, text: str = "help", count: int = 200) -> Request
 
 
 def load(
-    workdir: Path, port: int, requests: Requests, *, clients: int, per_client: int = 1
+    port: int, requests: Requests, *, clients: int, per_client: int
 ) -> tuple[list[float], float]:
     """Latencies (seconds) and wall time of a load run by bench/_load.py in its own process.
 
     ``per_client`` 0 means a burst: every client opens a fresh connection for one request.
     """
-    plan = {
-        "port": port,
-        "requests": requests,
-        "clients": clients,
-        "per_client": per_client,
-        "shape": "closed" if per_client else "burst",
-    }
-    path = workdir / f"plan-{uuid.uuid4().hex}.json"
-    path.write_text(json.dumps(plan), encoding="utf-8")
+    plan = {"port": port, "requests": requests, "clients": clients, "per_client": per_client}
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "_load.py"), str(path)],
+        [sys.executable, str(REPO / "bench" / "_load.py")],
+        input=json.dumps(plan),
         capture_output=True,
         text=True,
         check=False,
     )
-    path.unlink()
     if done.returncode != 0:
         raise SystemExit(f"the load generator failed: {done.stderr.strip()[-500:]}")
     result = json.loads(done.stdout)
     return [float(x) for x in result["latencies"]], float(result["wall"])
 
 
-def wrk_round(workdir: Path, port: int, requests: Requests, clients: int, seconds: int) -> Any:
+def wrk_round(
+    workdir: Path, port: int, requests: Requests, clients: int, seconds: int
+) -> dict[str, float]:
     """p50, p99 (ms) and requests/s of one wrk run over the same signed requests."""
     lines = ["local requests = {}"]
     for path, headers, body in requests:
@@ -154,8 +145,8 @@ def wrk_round(workdir: Path, port: int, requests: Requests, clients: int, second
         text=True,
         check=True,
     ).stdout
-    fields = next(line for line in out.splitlines() if line.startswith("WRK ")).split()
-    count, bad, micros, p50, p99 = (int(x) for x in fields[1:])
+    figures = next(line for line in out.splitlines() if line.startswith("WRK ")).split()[1:]
+    count, bad, micros, p50, p99 = (int(x) for x in figures)
     if bad:
         raise SystemExit(f"wrk saw {bad} failed requests")
     return {"p50": p50 / 1000, "p99": p99 / 1000, "rate": count / (micros / 1e6)}
@@ -167,7 +158,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def message_rate(workdir: Path, bot: BotProcess, slack: FakeSlackAPI, events: int) -> float:
+def message_rate(bot: BotProcess, slack: FakeSlackAPI, events: int) -> float:
     """Message events per second, from the first send to the last reply posted."""
     requests: Requests = []
     for _ in range(events):
@@ -177,7 +168,7 @@ def message_rate(workdir: Path, bot: BotProcess, slack: FakeSlackAPI, events: in
     before = len(slack.find("chat.postMessage"))
     clients = min(50, events)
     began = time.perf_counter()
-    load(workdir, bot.port or 0, requests, clients=clients, per_client=events // clients)
+    load(bot.port or 0, requests, clients=clients, per_client=events // clients)
     sent = clients * (events // clients)
     slack.wait_for("chat.postMessage", count=before + sent, timeout=300)
     return sent / (time.perf_counter() - began)
@@ -247,11 +238,10 @@ def measure(args: argparse.Namespace, workdir: Path, ports: dict[str, int], hook
     runs = Runs()
     use_wrk = args.wrk_seconds > 0 and shutil.which("wrk") is not None
     for app, text in SERIES.values():  # warm up: imports, caches, the caller's locale
-        load(workdir, ports[app], command_requests(hook, text), clients=10, per_client=50)
+        load(ports[app], command_requests(hook, text), clients=10, per_client=50)
     for _ in range(args.rounds):
         for name, (app, text) in SERIES.items():
             latencies, wall = load(
-                workdir,
                 ports[app],
                 command_requests(hook, text),
                 clients=args.clients,
@@ -263,7 +253,8 @@ def measure(args: argparse.Namespace, workdir: Path, ports: dict[str, int], hook
         time.sleep(1.0)  # bursts hit an idle app: the work the steady load left behind is done
         for _ in range(args.bursts):
             for app in runs.bursts:
-                runs.bursts[app] += load(workdir, ports[app], requests, clients=args.clients)[0]
+                latencies, _ = load(ports[app], requests, clients=args.clients, per_client=0)
+                runs.bursts[app] += latencies
                 time.sleep(0.05)
         if use_wrk:
             for app in runs.wrk:
@@ -322,35 +313,31 @@ def main() -> int:
         bare_server(args.bare_server)
         return 0
 
-    prefix = f"bench-ack-{uuid.uuid4().hex}:"
+    prefix = new_prefix("bench-ack")
     use_redis = redis_available()
     workdir = Path(tempfile.mkdtemp(prefix="acr-bench-"))
-    knowledge = usable_knowledge_dir(workdir / "knowledge")
-    with FakeSlackAPI() as slack:
-        bot = start_bot(
-            slack,
-            redis_url=SHARED_REDIS if use_redis else None,
-            redis_prefix=prefix,
-            knowledge_dir=knowledge,
-            log_file=workdir / "bot.log",
-        )
-        bare, bare_port = start_bare(slack.api_url)
-        try:
-            ports = {"bare": bare_port, "ours": bot.port or 0}
-            runs = measure(args, workdir, ports, slack.hook_url())
-            rate = message_rate(workdir, bot, slack, args.events)
-        finally:
-            bare.terminate()
-            bare.wait(10)
-            bot.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
-    if use_redis:
-        import redis
-
-        client = redis.Redis.from_url(SHARED_REDIS)
-        for key in client.scan_iter(match=prefix + "*", count=500):
-            client.delete(key)
-        client.close()
+    try:
+        with FakeSlackAPI() as slack:
+            bot = start_bot(
+                slack,
+                redis_url=SHARED_REDIS if use_redis else None,
+                redis_prefix=prefix,
+                knowledge_dir=usable_knowledge_dir(workdir / "knowledge"),
+                log_file=workdir / "bot.log",
+            )
+            bare, bare_port = start_bare(slack.api_url)
+            try:
+                ports = {"bare": bare_port, "ours": bot.port or 0}
+                runs = measure(args, workdir, ports, slack.hook_url())
+                rate = message_rate(bot, slack, args.events)
+            finally:
+                bare.terminate()
+                bare.wait(10)
+                bot.stop()
+    finally:  # a failed run leaves no files or Redis keys behind either
+        shutil.rmtree(workdir, ignore_errors=True)
+        if use_redis:
+            delete_prefix(prefix)
     report(args, runs, rate, use_redis)
     return 0
 

@@ -22,11 +22,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import redis  # noqa: E402
-
 from tests.fakes.arm import FakeArm  # noqa: E402
 from tests.fakes.azure_http import TestCA  # noqa: E402
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity  # noqa: E402
+from tests.shared_redis import SHARED_REDIS, delete_prefix  # noqa: E402
 
 SUB = "00000000-0000-0000-0000-000000000000"
 
@@ -65,7 +64,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds added per ARM call")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--redis", default=SHARED_REDIS)
     args = parser.parse_args()
 
     ca = TestCA()
@@ -107,10 +106,7 @@ def main() -> int:
         arm.close()
         identity.close()
         ca.close()
-        client = redis.Redis.from_url(args.redis)
-        for key in client.scan_iter(match=prefix + "*", count=500):
-            client.delete(key)
-        client.close()
+        delete_prefix(prefix, args.redis)
 
     total = sum(n for n, _ in answers)
     from_cache = sum(c for _, c in answers)

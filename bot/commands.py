@@ -7,7 +7,7 @@ right form, so no door ever prints a stack trace for a typo.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import process
 
@@ -30,7 +30,6 @@ class Spec:
     name: str
     usage: str
     summary: dict[str, str]
-    needs_registry: bool = False
 
 
 SPECS: dict[str, Spec] = {
@@ -46,19 +45,16 @@ SPECS: dict[str, Spec] = {
             "usage",
             "/acr usage <registry> [--refresh]",
             {"en": "storage and quota usage of a registry", "ru": "использование хранилища и квот"},
-            needs_registry=True,
         ),
         Spec(
             "check-health",
             "/acr check-health <registry>",
             {"en": "diagnose a registry end to end", "ru": "проверить реестр от DNS до токена"},
-            needs_registry=True,
         ),
         Spec(
             "runs",
             "/acr runs <registry> [--status Running] [--task NAME] [--top N]",
             {"en": "list ACR Tasks runs", "ru": "список запусков ACR Tasks"},
-            needs_registry=True,
         ),
         Spec(
             "cancel-runs",
@@ -67,7 +63,6 @@ SPECS: dict[str, Spec] = {
                 "en": "cancel running and queued runs (asks to confirm)",
                 "ru": "отменить выполняемые и ожидающие запуски (с подтверждением)",
             },
-            needs_registry=True,
         ),
     )
 }
@@ -87,7 +82,6 @@ class Command:
     top: int = 20
     suggestion: str | None = None  # for help shown after an unknown subcommand
     unknown: str | None = None
-    options: dict[str, str] = field(default_factory=dict)
 
 
 def suggest(word: str) -> str | None:
@@ -120,10 +114,19 @@ def parse(text: str) -> Command:
     return _parse_registry_command(spec, args)
 
 
+# option name → whether it takes a value
+OPTIONS: dict[str, dict[str, bool]] = {
+    "usage": {"refresh": False},
+    "check-health": {},
+    "runs": {"status": True, "task": True, "top": True},
+    "cancel-runs": {"task": True, "dry-run": False},
+}
+
+
 def _parse_registry_command(spec: Spec, args: list[str]) -> Command:
     positional: list[str] = []
     flags: dict[str, str] = {}
-    allowed = _allowed_options(spec.name)
+    allowed = OPTIONS.get(spec.name, {})
     i = 0
     while i < len(args):
         arg = args[i]
@@ -150,39 +153,35 @@ def _parse_registry_command(spec: Spec, args: list[str]) -> Command:
         raise BadInput(f"Which registry? Usage: `{spec.usage}`")
     if len(positional) > 1:
         raise BadInput(f"Give one registry, not {len(positional)}. Usage: `{spec.usage}`")
-    command = Command(
+    # only runs accepts --status and --top, so the other commands keep the defaults
+    return Command(
         spec.name,
         registry=positional[0],
         refresh="refresh" in flags,
         dry_run="dry-run" in flags,
+        status=_status(flags.get("status")),
         task=flags.get("task"),
+        top=_top(flags.get("top")),
     )
-    if spec.name == "runs":
-        status = flags.get("status")
-        if status is not None:
-            match = [s for s in RUN_STATUSES if s.lower() == status.lower()]
-            if not match:
-                raise BadInput(f"Unknown status `{status}`. Use one of: {', '.join(RUN_STATUSES)}.")
-            status = match[0]
-        top = 20
-        if "top" in flags:
-            try:
-                top = int(flags["top"])
-            except ValueError:
-                raise BadInput(
-                    f"`--top` takes a whole number from 1 to 100, not `{flags['top']}`."
-                ) from None
-            if not 1 <= top <= 100:
-                raise BadInput("`--top` takes a whole number from 1 to 100.")
-        return Command("runs", registry=command.registry, status=status, task=command.task, top=top)
-    return command
 
 
-def _allowed_options(name: str) -> dict[str, bool]:
-    """Option name → whether it takes a value."""
-    return {
-        "usage": {"refresh": False},
-        "check-health": {},
-        "runs": {"status": True, "task": True, "top": True},
-        "cancel-runs": {"task": True, "dry-run": False},
-    }.get(name, {})
+def _status(status: str | None) -> str | None:
+    """The run status as Azure spells it, whatever the case it was typed in."""
+    if status is None:
+        return None
+    match = [s for s in RUN_STATUSES if s.lower() == status.lower()]
+    if not match:
+        raise BadInput(f"Unknown status `{status}`. Use one of: {', '.join(RUN_STATUSES)}.")
+    return match[0]
+
+
+def _top(top: str | None) -> int:
+    if top is None:
+        return 20
+    try:
+        value = int(top)
+    except ValueError:
+        raise BadInput(f"`--top` takes a whole number from 1 to 100, not `{top}`.") from None
+    if not 1 <= value <= 100:
+        raise BadInput("`--top` takes a whole number from 1 to 100.")
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
@@ -21,6 +21,7 @@ SECRET_FIELDS = frozenset(
 )
 _SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
 _REGISTRY_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 CLOUDS: dict[str, dict[str, str]] = {
     "public": {
@@ -87,7 +88,6 @@ class Settings:
     log_format: str = "json"  # json | text
     log_level: str = "INFO"
     socket_down_threshold_seconds: int = 120
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_slack_tokens(self) -> bool:
@@ -194,8 +194,6 @@ class _Reader:
         arm_endpoint = self.text("ACRBOT_ARM_ENDPOINT")
         if arm_endpoint and not arm_endpoint.startswith("https://"):
             self.problems.append("ACRBOT_ARM_ENDPOINT must start with https://")
-        guid = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-        registry_or_any = re.compile(r"^[A-Za-z0-9]{5,50}$")
         settings = Settings(
             slack_bot_token=bot_token,
             slack_app_token=app_token,
@@ -218,7 +216,7 @@ class _Reader:
             azure_client_id=self.text("AZURE_CLIENT_ID"),
             azure_cloud=self.choice("ACRBOT_AZURE_CLOUD", "public", tuple(CLOUDS)),
             arm_endpoint=arm_endpoint,
-            subscription_ids=self.id_list("AZURE_SUBSCRIPTION_ID", guid, "subscription GUIDs"),
+            subscription_ids=self.id_list("AZURE_SUBSCRIPTION_ID", _GUID, "subscription GUIDs"),
             usage_cache_seconds=self.number("ACRBOT_USAGE_CACHE_SECONDS", 60, int, 0, 3600),
             confirm_seconds=self.number("ACRBOT_CONFIRM_SECONDS", 600, int, 1, 86400),
             azure_timeout_seconds=self.number("ACRBOT_AZURE_TIMEOUT", 20.0, float, 1, 300),
@@ -228,9 +226,7 @@ class _Reader:
             ),
             allowed_registries=tuple(
                 r.lower()
-                for r in self.id_list(
-                    "ACRBOT_ALLOWED_REGISTRIES", registry_or_any, "registry names"
-                )
+                for r in self.id_list("ACRBOT_ALLOWED_REGISTRIES", _REGISTRY_NAME, "registry names")
             ),
             allowed_channels=self.id_list(
                 "ACRBOT_ALLOWED_CHANNELS", _SLACK_ID, "Slack channel ids"
@@ -250,11 +246,6 @@ class _Reader:
         if self.problems:
             raise ConfigError(self.problems)
         return settings
-
-
-def setting_names() -> list[str]:
-    """Field names, for `acrbot config` and documentation tests."""
-    return [f.name for f in fields(Settings)]
 
 
 def valid_registry_name(name: str) -> bool:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from bot.azure.console import RUNNERS as AZURE_RUNNERS
 from bot.commands import Command, parse
 from bot.errors import BotError
 from bot.render.text import faq_text, help_text, match_text
@@ -31,17 +32,7 @@ def _faq(services: Services, command: Command, lang: str) -> str:
     return faq_text(services.kb, command.words, services.matcher.search(command.words), lang)
 
 
-# Azure subcommands register here when their services exist (see bot/cli/azure.py).
-RUNNERS: dict[str, CommandRunner] = {"help": _help, "faq": _faq}
-
-
-def _register_azure() -> None:
-    from bot.azure.console import RUNNERS as AZURE_RUNNERS
-
-    RUNNERS.update(AZURE_RUNNERS)
-
-
-_register_azure()
+RUNNERS: dict[str, CommandRunner] = {"help": _help, "faq": _faq, **AZURE_RUNNERS}
 
 
 def respond(services: Services, text: str, lang: str | None = None) -> str:

@@ -13,13 +13,12 @@ is reported as "internal error" with a reference, never as a stack trace.
     ├── AzureError          Azure answered with a problem; ``kind`` says which:
     │                       auth, forbidden, not_found, throttled, timeout, tls, network,
     │                       server, conflict, unknown
-    ├── ConfirmationError   a pending confirmation is missing, expired or not yours
-    └── StoreUnavailable    the shared store (Redis) cannot be reached; callers degrade
+    └── ConfirmationError   a pending confirmation is missing, expired or not yours
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class BotError(Exception):
@@ -88,7 +87,6 @@ class AzureErrorInfo:
     kind: str
     status: int | None = None
     code: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class AzureError(BotError):
@@ -113,7 +111,3 @@ class AzureError(BotError):
 
 class ConfirmationError(BotError):
     """A pending confirmation cannot be used (expired, already used, or someone else's)."""
-
-
-class StoreUnavailable(BotError):
-    """The shared store cannot be reached; the caller decides how to degrade."""

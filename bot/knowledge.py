@@ -7,7 +7,6 @@ Validation collects every problem, each naming the file, the field and what is w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -124,6 +123,7 @@ def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgePro
     """Parse and validate; return the good entries and every problem (for `kb lint`)."""
     directory = directory or default_directory()
     catalog = read_catalog(directory)
+    catalogued = set(catalog)
     problems: list[KnowledgeProblem] = []
     entries: list[Entry] = []
     seen: dict[str, str] = {}
@@ -142,7 +142,7 @@ def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgePro
             continue
         if isinstance(topic, str):
             seen[topic] = path.name
-        entry = _validate(path.name, raw, set(catalog), problems)
+        entry = _validate(path.name, raw, catalogued, problems)
         if entry is not None:
             entries.append(entry)
     for topic in catalog:
@@ -283,7 +283,3 @@ def _validate(
         bot_command=bot_command,
         related=related,
     )
-
-
-def format_problems(problems: Iterable[KnowledgeProblem]) -> str:
-    return "\n".join(str(p) for p in problems)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.access import Access
     from bot.audit import Auditor
     from bot.azure import AzureOps
+    from bot.triage import Triage
 
 
 @dataclass
@@ -31,6 +32,20 @@ class Services:
     @cached_property
     def default_language(self) -> str:
         return self.settings.default_language
+
+    def ops(self) -> AzureOps:
+        """The Azure operations; services built by hand get them on first use."""
+        if self.azure is None:
+            attach_azure(self)
+        assert self.azure is not None
+        return self.azure
+
+    @cached_property
+    def triage(self) -> Triage:
+        """One per process, so every door shares its in-process cache of user locales."""
+        from bot.triage import Triage  # imported here: bot.triage imports this module
+
+        return Triage(self)
 
 
 def build_services(settings: Settings, store: Store | None = None) -> Services:

@@ -60,9 +60,7 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(
-    settings: Settings, services: Services, executor: ThreadPoolExecutor | None = None
-) -> App:
+def build_app(settings: Settings, services: Services, executor: ThreadPoolExecutor) -> App:
     """The Bolt app with every listener registered. Calls auth.test (raises on a bad token)."""
     from handlers import register_all
 
@@ -72,7 +70,7 @@ def build_app(
         signing_secret=settings.slack_signing_secret if http else "socket-mode-not-used",
         request_verification_enabled=http,
         process_before_response=False,
-        listener_executor=executor or ThreadPoolExecutor(LISTENER_THREADS, "acrbot-listener"),
+        listener_executor=executor,
         # no OAuth flow: a single-workspace app with a bot token
         oauth_settings=None,
         installation_store=None,
@@ -208,8 +206,7 @@ class SlackBot:
             self._http_thread.join(max(0.1, deadline - time.monotonic()))
 
     def ready(self) -> bool:
-        store = self.services.store
-        return HEALTH.slack_auth_ok and (store.kind == "memory" or store.ping())
+        return HEALTH.slack_auth_ok and self.services.store.ping()
 
     def stop(self) -> None:
         """Stop taking new work, finish what was acknowledged, release everything."""

@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,6 +38,7 @@ LOCAL_LOCALE_TTL = 600.0  # the in-process copy; the store keeps the shared one 
 LOCAL_LOCALES = 10000
 VOTE_TTL = 30 * 86400.0
 PENDING_TTL = 3600.0
+PICK_TTL = 3600.0  # a runner-up posted from "Not it" is posted once, whoever clicks
 SHORTCUT_THRESHOLD = 50.0  # "Triage this message" answers below the channel threshold
 VERDICTS = ("helped", "not_it")
 
@@ -114,6 +117,8 @@ class Triage:
         self.matcher = services.matcher
         # locales seen recently by this process: saves a store round trip on hot paths
         self._locales: dict[str, tuple[str, float]] = {}
+        self._learning: set[str] = set()  # users whose background lookup is under way
+        self._learning_lock = threading.Lock()
 
     # -- language -------------------------------------------------------------------------
 
@@ -134,10 +139,31 @@ class Triage:
             return "ru"
         return self.user_language(user_id, locale_of) or self.services.default_language
 
-    def knows_locale(self, user_id: str) -> bool:
-        """True while this process holds a fresh copy of the user's locale (no lookup needed)."""
+    def learn_locale_later(
+        self, user_id: str | None, locale_of: LocaleLookup, executor: Executor
+    ) -> None:
+        """Look the user's locale up in the background, so their next answer can use it.
+
+        One lookup per user at a time, and none while this process holds a fresh copy:
+        fifty quick commands from one person must not become fifty users.info calls.
+        """
+        if not user_id:
+            return
         known = self._locales.get(user_id)
-        return known is not None and known[1] > time.monotonic()
+        if known is not None and known[1] > time.monotonic():
+            return
+        with self._learning_lock:
+            if user_id in self._learning:
+                return
+            self._learning.add(user_id)
+        executor.submit(self._learn_locale, user_id, locale_of)
+
+    def _learn_locale(self, user_id: str, locale_of: LocaleLookup) -> None:
+        try:
+            self.user_language(user_id, locale_of)
+        finally:
+            with self._learning_lock:
+                self._learning.discard(user_id)
 
     def user_language(self, user_id: str | None, locale_of: LocaleLookup | None) -> str | None:
         """'ru' or 'en' from the user's cached Slack locale; None when unknown or another one."""
@@ -170,7 +196,7 @@ class Triage:
         """True for the first delivery of an event across every replica; False for repeats."""
         if not event_id:
             return True
-        return self.store.claim(f"event:{event_id}", EVENT_TTL)
+        return self.store.claim(self._event_key(event_id), EVENT_TTL)
 
     def decide(self, paste: Paste, locale_of: LocaleLookup | None = None) -> Decision:
         """The whole decision for one paste; claims in the store make it happen once."""
@@ -189,7 +215,7 @@ class Triage:
             return Decision(Outcome.NO_ANSWER, lang, thread, match)
         window = self.services.settings.repeat_window_seconds
         if window > 0:
-            key = f"repeat:{paste.channel_id}:{match.topic}"
+            key = self._repeat_key(paste, match.topic)
             earlier = self.store.get(key)
             if earlier:
                 return Decision(Outcome.REPEAT, lang, thread, match, earlier_thread=earlier)
@@ -199,21 +225,32 @@ class Triage:
     def release(self, paste: Paste, decision: Decision) -> None:
         """Undo the claims of a paste whose reply could not be posted, so a retry may answer."""
         if paste.event_id:
-            self.store.delete(f"event:{paste.event_id}")
+            self.store.delete(self._event_key(paste.event_id))
         self.store.delete(self._message_key(paste))
         if decision.outcome is Outcome.ANSWER and decision.match and decision.match.topic:
-            key = f"repeat:{paste.channel_id}:{decision.match.topic}"
+            key = self._repeat_key(paste, decision.match.topic)
             if self.store.get(key) == decision.thread_ts:
                 self.store.delete(key)
+
+    def claim_pick(self, channel: str, thread: str | None, topic: str) -> bool:
+        """True for the first "Not it" pick of ``topic`` in this thread, across replicas."""
+        return self.store.claim(f"picked:{channel}:{thread}:{topic}", PICK_TTL)
+
+    @staticmethod
+    def _event_key(event_id: str) -> str:
+        return f"event:{event_id}"
 
     @staticmethod
     def _message_key(paste: Paste) -> str:
         return f"message:{paste.team_id}:{paste.channel_id}:{paste.ts}"
 
+    @staticmethod
+    def _repeat_key(paste: Paste, topic: str) -> str:
+        return f"repeat:{paste.channel_id}:{topic}"
+
     def on_demand(self, text: str) -> Match:
         """Triage for the message shortcut: a lower bar than the silent channel triage."""
-        threshold = min(SHORTCUT_THRESHOLD, self.matcher.threshold)
-        match = self.matcher.match(text, threshold=threshold)
+        match = self.rematch(text)
         TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
         return match
 
@@ -233,9 +270,6 @@ class Triage:
         FEEDBACK.labels(topic=topic, verdict=verdict).inc()
         event(log, "feedback", topic=topic, verdict=verdict)
         return True
-
-    def feedback(self) -> list[TopicFeedback]:
-        return feedback_counts(self.store)
 
     # -- pending interactions ----------------------------------------------------------------
 

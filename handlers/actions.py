@@ -20,35 +20,18 @@ from bot.render import blocks as render
 from bot.services import Services
 from bot.triage import Triage
 from handlers import commands
-from handlers.context import CommandContext
+from handlers.context import CommandContext, action_value, interaction_ids
 from handlers.messages import locale_lookup
 
 log = logging.getLogger(__name__)
 
-PICK_CLAIM_TTL = 3600.0
-
-
-def _value(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
-
 
 def _json_value(body: dict[str, Any]) -> dict[str, Any]:
     try:
-        data = json.loads(_value(body))
+        data = json.loads(action_value(body))
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _ids(body: dict[str, Any]) -> tuple[str, str, str]:
-    """(user, channel, team) of an interaction payload."""
-    user = str((body.get("user") or {}).get("id") or "")
-    channel = str((body.get("channel") or {}).get("id") or "")
-    if not channel:
-        channel = str((body.get("container") or {}).get("channel_id") or "")
-    team = str((body.get("team") or {}).get("id") or "")
-    return user, channel, team
 
 
 def _thread_of(body: dict[str, Any]) -> str | None:
@@ -58,7 +41,7 @@ def _thread_of(body: dict[str, Any]) -> str | None:
 
 
 def register(app: App, services: Services) -> None:
-    triage = Triage(services)
+    triage = services.triage
     _register_feedback(app, triage)
     _register_topics(app, triage)
     _register_post(app, triage)
@@ -74,10 +57,6 @@ def _lang_of(triage: Triage, data: dict[str, Any], user: str, client: WebClient)
 
 def _register_feedback(app: App, triage: Triage) -> None:
     kb = triage.services.kb
-    services = triage.services
-
-    def lang_of(data: dict[str, Any], user: str, client: WebClient) -> str:
-        return _lang_of(triage, data, user, client)
 
     def feedback(
         body: dict[str, Any], client: WebClient, verdict: str
@@ -85,8 +64,8 @@ def _register_feedback(app: App, triage: Triage) -> None:
         """Count one person's verdict on one answer; the button's data, language, counted."""
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
-        user, _, _ = _ids(body)
-        lang = lang_of(data, user, client)
+        user, _, _ = interaction_ids(body)
+        lang = _lang_of(triage, data, user, client)
         message_ts = str((body.get("message") or {}).get("ts") or _thread_of(body) or "")
         counted = triage.record_feedback(str(data.get("t")), verdict, user, message_ts)
         return data, lang, counted
@@ -116,14 +95,14 @@ def _register_feedback(app: App, triage: Triage) -> None:
         ack()
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
-        user, channel, _ = _ids(body)
+        user, channel, _ = interaction_ids(body)
         entry = kb.get(str(data.get("t")))
-        lang = lang_of(data, user, client)
+        lang = _lang_of(triage, data, user, client)
         thread = str(data.get("th") or "") or None
         if entry is None or not channel:
             respond(text=render.words(lang)["gone"], response_type="ephemeral")
             return
-        if not services.store.claim(f"picked:{channel}:{thread}:{entry.id}", PICK_CLAIM_TTL):
+        if not triage.claim_pick(channel, thread, entry.id):
             respond(delete_original=True)
             return
         try:
@@ -142,17 +121,14 @@ def _register_feedback(app: App, triage: Triage) -> None:
 def _register_topics(app: App, triage: Triage) -> None:
     kb = triage.services.kb
 
-    def lang_of(data: dict[str, Any], user: str, client: WebClient) -> str:
-        return _lang_of(triage, data, user, client)
-
     def clicked_topic(
         body: dict[str, Any], respond: Respond, client: WebClient
     ) -> tuple[Entry, str, str] | None:
         """The topic a Show/Share button names, or None after saying it is gone."""
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
-        user, _, _ = _ids(body)
-        lang = lang_of(data, user, client)
+        user, _, _ = interaction_ids(body)
+        lang = _lang_of(triage, data, user, client)
         entry = kb.get(str(data.get("t")))
         if entry is None:
             respond(text=render.words(lang)["gone"], response_type="ephemeral")
@@ -197,8 +173,8 @@ def _register_post(app: App, triage: Triage) -> None:
     def on_post(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         EVENTS_RECEIVED.labels(kind="action").inc()
-        user, _, _ = _ids(body)
-        pending = triage.take_pending(_value(body))
+        user, _, _ = interaction_ids(body)
+        pending = triage.take_pending(action_value(body))
         if pending is None:
             lang = triage.command_language("", user, locale_lookup(client))
             respond(text=render.words(lang)["gone"], response_type="ephemeral")
@@ -229,7 +205,7 @@ def _register_run(app: App, triage: Triage) -> None:
         ack()
         EVENTS_RECEIVED.labels(kind="action").inc()
         data = _json_value(body)
-        user, channel, team = _ids(body)
+        user, channel, team = interaction_ids(body)
         lang = triage.command_language("", user, locale_lookup(client))
         name = str(data.get("command") or "")
         registry = str(data.get("registry") or "")

@@ -21,27 +21,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.access import Caller
-from bot.azure import AzureOps
 from bot.azure.pending import PendingCancel
 from bot.errors import BotError
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import azure_blocks as blocks
 from bot.render import azure_text
-from bot.render.blocks import topic_blocks
+from bot.render.blocks import notice, topic_blocks
 from bot.render.text import answer_text
-from bot.services import Services, attach_azure
-from handlers.commands import SUBCOMMANDS
-from handlers.context import CommandContext
+from bot.services import Services
+from handlers.commands import SUBCOMMANDS, SlackCommandRunner
+from handlers.context import CommandContext, action_value, interaction_ids
 
 log = logging.getLogger(__name__)
-
-
-def _ops(services: Services) -> AzureOps:
-    if services.azure is None:
-        attach_azure(services)
-    assert services.azure is not None
-    return services.azure
 
 
 def user_groups(client: WebClient, services: Services, user_id: str) -> frozenset[str]:
@@ -74,7 +66,7 @@ def _caller(ctx: CommandContext) -> Caller:
 # --- runners ------------------------------------------------------------------------------------
 def run_usage(ctx: CommandContext) -> None:
     command = ctx.command
-    report = _ops(ctx.services).usage(_caller(ctx), command.registry or "", command.refresh)
+    report = ctx.services.ops().usage(_caller(ctx), command.registry or "", command.refresh)
     ctx.respond(
         text=azure_text.usage_text(report),
         blocks=blocks.usage_blocks(report),
@@ -83,7 +75,7 @@ def run_usage(ctx: CommandContext) -> None:
 
 
 def run_check_health(ctx: CommandContext) -> None:
-    report = _ops(ctx.services).health(_caller(ctx), ctx.command.registry or "")
+    report = ctx.services.ops().health(_caller(ctx), ctx.command.registry or "")
     ctx.respond(
         text=azure_text.health_text(report),
         blocks=blocks.health_blocks(report),
@@ -93,7 +85,7 @@ def run_check_health(ctx: CommandContext) -> None:
 
 def run_runs(ctx: CommandContext) -> None:
     command = ctx.command
-    report = _ops(ctx.services).runs(
+    report = ctx.services.ops().runs(
         _caller(ctx), command.registry or "", command.status, command.task, command.top
     )
     ctx.respond(
@@ -105,17 +97,17 @@ def run_runs(ctx: CommandContext) -> None:
 
 def run_cancel_runs(ctx: CommandContext) -> None:
     command = ctx.command
-    plan = _ops(ctx.services).plan_cancel(
+    plan = ctx.services.ops().plan_cancel(
         _caller(ctx), command.registry or "", command.task, dry_run=command.dry_run
     )
     text = azure_text.cancel_plan_text(plan.runs, dry_run=plan.dry_run)
     if plan.token is None:
-        ctx.respond(text=text, blocks=blocks.notice(text), response_type="ephemeral")
+        ctx.respond(text=text, blocks=notice(text), response_type="ephemeral")
         return
     ctx.respond(text=text, blocks=blocks.confirm_cancel_blocks(plan), response_type="ephemeral")
 
 
-RUNNERS: dict[str, Callable[[CommandContext], None]] = {
+RUNNERS: dict[str, SlackCommandRunner] = {
     "usage": run_usage,
     "check-health": run_check_health,
     "runs": run_runs,
@@ -124,21 +116,6 @@ RUNNERS: dict[str, Callable[[CommandContext], None]] = {
 
 
 # --- buttons ------------------------------------------------------------------------------------
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    user = str((body.get("user") or {}).get("id") or "")
-    channel = str(
-        (body.get("channel") or {}).get("id")
-        or (body.get("container") or {}).get("channel_id")
-        or ""
-    )
-    return user, channel
-
-
-def _value(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
-
-
 def _private(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
@@ -167,15 +144,15 @@ class Progress:
                 return
             self.last = now
             text = f"Cancelling runs in {self.registry}: {self.done} of {self.total} done…"
-            self.respond(text=text, blocks=blocks.notice(text), replace_original=True)
+            self.respond(text=text, blocks=notice(text), replace_original=True)
 
 
 def on_confirm(
     services: Services, body: dict[str, Any], respond: Respond, client: WebClient
 ) -> None:
-    user, channel = _ids(body)
-    token = _value(body)
-    ops = _ops(services)
+    user, channel, _ = interaction_ids(body)
+    token = action_value(body)
+    ops = services.ops()
     caller = caller_for(services, client, user, channel)
 
     def starting(pending: PendingCancel) -> Progress:
@@ -200,20 +177,20 @@ def on_confirm(
 
 
 def on_abort(services: Services, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-    user, channel = _ids(body)
+    user, channel, _ = interaction_ids(body)
     try:
-        registry = _ops(services).abort_cancel(
-            caller_for(services, client, user, channel), _value(body)
+        registry = services.ops().abort_cancel(
+            caller_for(services, client, user, channel), action_value(body)
         )
     except BotError as exc:
         _private(respond, exc.user_message)
         return
     text = f"Kept the runs in *{registry}*: nothing was cancelled."
-    respond(text=text, blocks=blocks.notice(text), replace_original=True)
+    respond(text=text, blocks=notice(text), replace_original=True)
 
 
 def on_topic(services: Services, body: dict[str, Any], respond: Respond) -> None:
-    topic = _value(body)
+    topic = action_value(body)
     entry = services.kb.get(topic)
     lang = services.default_language
     if entry is None:
@@ -229,7 +206,7 @@ def on_topic(services: Services, body: dict[str, Any], respond: Respond) -> None
 
 def register(app: App, services: Services) -> None:
     SUBCOMMANDS.update(RUNNERS)
-    ops = _ops(services)
+    ops = services.ops()
     if services.settings.audit_channel and ops.audit.poster is None:
         client = app.client
 

@@ -24,7 +24,6 @@ from bot.observe.metrics import COMMAND_LATENCY, EVENTS_RECEIVED
 from bot.render import blocks as render
 from bot.render.text import faq_text, help_text
 from bot.services import Services
-from bot.triage import Triage
 from handlers.context import CommandContext
 from handlers.messages import locale_lookup
 
@@ -112,7 +111,7 @@ class AckOrRespond:
 
 
 def register(app: App, services: Services) -> None:
-    triage = Triage(services)
+    triage = services.triage
 
     @app.command("/acr")
     def on_acr(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:

@@ -1,4 +1,7 @@
-"""What an /acr subcommand runner gets, whichever way it was started (command or button)."""
+"""What an /acr subcommand runner gets, whichever way it was started (command or button).
+
+Also what every button handler reads from an interaction payload: the value and the ids.
+"""
 
 from __future__ import annotations
 
@@ -25,3 +28,19 @@ class CommandContext:
     client: WebClient
     trigger_id: str | None = None
     response_url: str | None = None
+
+
+def action_value(body: dict[str, Any]) -> str:
+    """The value of the button that was clicked."""
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def interaction_ids(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(user, channel, team) of an interaction payload."""
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("channel") or {}).get("id") or "")
+    if not channel:
+        channel = str((body.get("container") or {}).get("channel_id") or "")
+    team = str((body.get("team") or {}).get("id") or "")
+    return user, channel, team

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
@@ -23,11 +22,10 @@ from urllib.parse import parse_qsl
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.commands import parse
+from bot.commands import Command, parse
 from bot.errors import BotError
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.services import Services
-from bot.triage import Triage
 from handlers.commands import INSTANT, context_for, run
 from handlers.messages import locale_lookup
 
@@ -57,9 +55,7 @@ class InstantCommands:
         self.verifier = SignatureVerifier(signing_secret)
         self.executor = executor
         self.path = path
-        self.triage = Triage(services)
-        self._learning: set[str] = set()  # users whose locale lookup is already under way
-        self._learning_lock = threading.Lock()
+        self.triage = services.triage
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -107,7 +103,7 @@ class InstantCommands:
             return None  # Bolt refuses it with its usual 401
         return self._answer(command_form=form, command=command)
 
-    def _answer(self, *, command_form: dict[str, str], command: Any) -> dict[str, Any]:
+    def _answer(self, *, command_form: dict[str, str], command: Command) -> dict[str, Any]:
         EVENTS_RECEIVED.labels(kind="command").inc()
         user_id = command_form.get("user_id", "")
         text = command_form.get("text", "")
@@ -132,26 +128,6 @@ class InstantCommands:
                 client=self.client,
             )
         )
-        self._learn_locale_later(user_id)
+        # learn the caller's locale after answering, so the next answer uses it
+        self.triage.learn_locale_later(user_id, locale_lookup(self.client), self.executor)
         return replies[0] if replies else {"text": ""}
-
-    def _learn_locale_later(self, user_id: str) -> None:
-        """Look the caller's locale up after answering, so their next answer uses it.
-
-        One lookup per user at a time: fifty quick commands from one person must not become
-        fifty users.info calls.
-        """
-        if not user_id or self.triage.knows_locale(user_id):
-            return
-        with self._learning_lock:
-            if user_id in self._learning:
-                return
-            self._learning.add(user_id)
-        self.executor.submit(self._learn_locale, user_id)
-
-    def _learn_locale(self, user_id: str) -> None:
-        try:
-            self.triage.user_language(user_id, locale_lookup(self.client))
-        finally:
-            with self._learning_lock:
-                self._learning.discard(user_id)

@@ -23,7 +23,7 @@ _ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
 def register(app: App, services: Services) -> None:
-    triage = Triage(services)
+    triage = services.triage
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:

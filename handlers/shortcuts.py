@@ -12,7 +12,6 @@ from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
 from bot.services import Services
-from bot.triage import Triage
 from handlers.messages import locale_lookup
 
 log = logging.getLogger(__name__)
@@ -21,7 +20,7 @@ CALLBACK_ID = "triage_message"
 
 
 def register(app: App, services: Services) -> None:
-    triage = Triage(services)
+    triage = services.triage
     kb = services.kb
 
     @app.shortcut(CALLBACK_ID)

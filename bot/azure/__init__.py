@@ -249,7 +249,7 @@ class AzureOps:
         caller: Caller,
         ref: RegistryRef,
         run_ids: list[str],
-        progress: Callable[[str, str, str], None] | None = None,
+        progress: Progress | None = None,
     ) -> CancelResult:
         """Cancel runs the caller has just confirmed on a terminal (CLI / console)."""
         return self._cancel(caller, ref, run_ids, progress)
@@ -259,7 +259,7 @@ class AzureOps:
         caller: Caller,
         ref: RegistryRef,
         run_ids: list[str],
-        progress: Callable[[str, str, str], None] | None,
+        progress: Progress | None,
     ) -> CancelResult:
         def outcome(result: CancelResult) -> tuple[str, str]:
             state = "ok" if result.ok else ("failed" if not result.cancelled else "partial")

@@ -11,6 +11,7 @@ import json
 import re
 import ssl
 from dataclasses import dataclass
+from typing import Protocol
 
 from azure.core.exceptions import (
     AzureError as SdkAzureError,
@@ -42,6 +43,12 @@ ROLES = {
 }
 
 
+class _Response(Protocol):
+    """The part of an HTTP answer (SDK pipeline or azure.core.rest) the error body is read from."""
+
+    def text(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Target:
     """What the call was about, for the sentence."""
@@ -52,7 +59,8 @@ class Target:
     need: str = "read"
 
 
-def _short(text: str | None, limit: int = 240) -> str:
+def shorten(text: str | None, limit: int = 240) -> str:
+    """One line, secrets scrubbed, at most ``limit`` characters: safe to show a user."""
     if not text:
         return ""
     clean = scrub(" ".join(text.split()))
@@ -63,9 +71,8 @@ def _what(target: Target) -> str:
     return f"{target.action} registry `{target.registry}`" if target.registry else target.action
 
 
-def data_plane_code(exc: HttpResponseError) -> tuple[str | None, str | None]:
+def data_plane_code(response: _Response | None) -> tuple[str | None, str | None]:
     """ACR data-plane errors carry ``{"errors": [{"code", "message"}]}``; the SDK ignores it."""
-    response = exc.response
     if response is None:
         return None, None
     try:
@@ -92,7 +99,7 @@ def _arm_code(exc: HttpResponseError) -> tuple[str | None, str | None]:
             body = None
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
             return body["error"].get("code"), body["error"].get("message")
-    return data_plane_code(exc)
+    return data_plane_code(exc.response)
 
 
 def _is_tls(exc: BaseException) -> bool:
@@ -122,7 +129,7 @@ def translate(exc: BaseException, target: Target) -> AzureError:
         return AzureError(
             "The bot could not get an Azure token for its identity. Check ACRBOT_CREDENTIAL and "
             "that a managed identity (or workload identity) is assigned to where the bot runs. "
-            f"Detail: {_short(getattr(exc, 'message', None) or str(exc), 200)}",
+            f"Detail: {shorten(getattr(exc, 'message', None) or str(exc), 200)}",
             kind="auth",
         )
     if isinstance(exc, (ServiceRequestTimeoutError, ServiceResponseTimeoutError, TimeoutError)):
@@ -164,7 +171,7 @@ def translate(exc: BaseException, target: Target) -> AzureError:
 def _from_http(exc: HttpResponseError, target: Target, what: str) -> AzureError:
     status = exc.status_code
     code, message = _arm_code(exc)
-    detail = _short(message)
+    detail = shorten(message)
     suffix = f" (Azure said: {code}: {detail})" if code and detail else ""
     if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed", "DENIED"):
         role = ROLES.get(target.need, "Reader")

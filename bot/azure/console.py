@@ -10,7 +10,6 @@ import getpass
 from collections.abc import Callable
 
 from bot.access import Caller
-from bot.azure import AzureOps
 from bot.commands import Command
 from bot.render import azure_text
 from bot.services import Services
@@ -18,37 +17,28 @@ from bot.services import Services
 TextRunner = Callable[[Services, Command, str], str]
 
 
-def _ops(services: Services) -> AzureOps:
-    if services.azure is None:
-        from bot.services import attach_azure
-
-        attach_azure(services)
-    assert services.azure is not None
-    return services.azure
-
-
 def _caller() -> Caller:
     return Caller(user_id=getpass.getuser(), source="console")
 
 
 def usage(services: Services, command: Command, lang: str) -> str:
-    report = _ops(services).usage(_caller(), command.registry or "", refresh=command.refresh)
+    report = services.ops().usage(_caller(), command.registry or "", refresh=command.refresh)
     return azure_text.usage_text(report)
 
 
 def check_health(services: Services, command: Command, lang: str) -> str:
-    return azure_text.health_text(_ops(services).health(_caller(), command.registry or ""))
+    return azure_text.health_text(services.ops().health(_caller(), command.registry or ""))
 
 
 def runs(services: Services, command: Command, lang: str) -> str:
-    report = _ops(services).runs(
+    report = services.ops().runs(
         _caller(), command.registry or "", command.status, command.task, command.top
     )
     return azure_text.runs_text(report)
 
 
 def cancel_runs(services: Services, command: Command, lang: str) -> str:
-    plan = _ops(services).plan_cancel(
+    plan = services.ops().plan_cancel(
         _caller(), command.registry or "", command.task, dry_run=True, confirm=False
     )
     text = azure_text.cancel_plan_text(plan.runs, dry_run=True)

@@ -28,6 +28,7 @@ from azure.core.rest import HttpRequest, HttpResponse
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from bot import __version__
+from bot.azure.arm_errors import data_plane_code, shorten
 from bot.azure.clients import Arm
 from bot.azure.registries import Registries, RegistryRef, parse_registry
 from bot.azure.usage import fetch_usage
@@ -360,16 +361,11 @@ class HealthChecker:
         ]
         return PipelineClient(f"https://{login_server}", policies=policies, transport=transport)
 
-    def _send(
-        self, client: PipelineClient[HttpRequest, HttpResponse], request: HttpRequest
-    ) -> HttpResponse:
-        return client.send_request(request)
-
     def _challenge(
         self, client: PipelineClient[HttpRequest, HttpResponse], login_server: str, result: _Chain
     ) -> tuple[Check, dict[str, str] | None]:
         try:
-            response = self._send(client, HttpRequest("GET", f"https://{login_server}/v2/"))
+            response = client.send_request(HttpRequest("GET", f"https://{login_server}/v2/"))
         except SdkAzureError as exc:
             return check(
                 "challenge",
@@ -438,11 +434,11 @@ class HealthChecker:
         try:
             entra = self.arm.credential.get_token(audience).token
         except Exception as exc:
-            message = getattr(exc, "message", None) or type(exc).__name__
+            message = shorten(str(getattr(exc, "message", None) or type(exc).__name__), 200)
             return check(
                 "refresh-token",
                 ERROR,
-                f"The bot could not get an Entra token for its identity: {_short(str(message))}",
+                f"The bot could not get an Entra token for its identity: {message}",
                 None,
                 "aad-token-scope",
             ), None
@@ -474,7 +470,7 @@ class HealthChecker:
     ) -> tuple[Check | None, str | None]:
         """One step of the registry's token service: (a failed check, None) or (None, token)."""
         try:
-            response = self._send(client, HttpRequest("POST", url, data=form))
+            response = client.send_request(HttpRequest("POST", url, data=form))
         except SdkAzureError as exc:
             path = url[url.index("/oauth2/") :]
             return check(name, ERROR, f"POST {path} failed: {_failure(exc)}", code), None
@@ -547,7 +543,7 @@ class HealthChecker:
         detail = f"{size.percent:g}% of the included storage used."
         if size.percent >= 100:
             return check("storage", ERROR, detail, None, "storage-quota-exceeded")
-        if size.percent >= 80:
+        if size.warning:
             return check("storage", WARNING, detail, None, "storage-quota-exceeded")
         return check("storage", OK, detail)
 
@@ -800,19 +796,8 @@ def _json_field(response: HttpResponse, name: str) -> str | None:
 
 
 def _acr_code(response: HttpResponse) -> str:
-    try:
-        errors = response.json().get("errors")
-        code = errors[0].get("code") if errors else None
-    except (ValueError, AttributeError, IndexError, TypeError):
-        return ""
+    code, _ = data_plane_code(response)
     return f", {code}" if code else ""
-
-
-def _short(text: str, limit: int = 200) -> str:
-    from bot.observe.logging import scrub
-
-    text = scrub(" ".join(text.split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _failure(exc: BaseException) -> str:
@@ -823,7 +808,7 @@ def _failure(exc: BaseException) -> str:
         return "the certificate is not trusted."
     if "timed out" in text.lower():
         return "timed out."
-    return _short(f"{type(exc).__name__}: {text}", 160)
+    return shorten(f"{type(exc).__name__}: {text}", 160)
 
 
 __all__ = ["Check", "HealthChecker", "HealthReport"]

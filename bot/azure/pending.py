@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from bot.errors import ConfirmationError
 from bot.store import Store
 
-CONFIRM_TTL = 600.0
 _PREFIX = "azure:cancel:"
 
 
@@ -39,7 +38,7 @@ def save(
     registry_name: str,
     run_ids: list[str],
     task: str | None,
-    ttl: float = CONFIRM_TTL,
+    ttl: float,
 ) -> PendingCancel:
     pending = PendingCancel(
         token=secrets.token_urlsafe(12),

@@ -15,11 +15,11 @@ from typing import Any
 from bot.azure.arm_errors import Target
 from bot.azure.cache import single_flight
 from bot.azure.clients import Arm
+from bot.config import valid_registry_name
 from bot.errors import AzureError, BadInput
 from bot.store import Store
 
 REGISTRY_TTL = 3600.0
-_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 _RESOURCE_ID = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)"
     r"/providers/Microsoft\.ContainerRegistry/registries/(?P<name>[^/]+)/?$",
@@ -88,7 +88,7 @@ def parse_registry(text: str) -> RegistryArgument:
 
 
 def _check_name(name: str, raw: str) -> None:
-    if not _NAME.match(name):
+    if not valid_registry_name(name):
         shown = raw if len(raw) <= 80 else raw[:77] + "…"
         raise BadInput(
             f"`{shown}` is not a registry name. A registry name has 5 to 50 letters and digits "
@@ -104,18 +104,17 @@ class Registries:
         self.arm = arm
         self.store = store
 
-    def resolve(self, text: str, refresh: bool = False) -> RegistryRef:
+    def resolve(self, text: str) -> RegistryRef:
         argument = parse_registry(text)
         key = f"azure:registry:{argument.name}"
         if argument.subscription_id:
-            key += f":{argument.subscription_id.lower()}:{argument.resource_group or ''}".lower()
+            key += f":{argument.subscription_id}:{argument.resource_group or ''}".lower()
         raw, _ = single_flight(
             self.store,
             key,
             REGISTRY_TTL,
             lambda: self._lookup(argument).to_json(),
             cache="registry",
-            refresh=refresh,
             wait=self.arm.settings.azure_timeout_seconds * 2,
         )
         return RegistryRef.from_json(raw)

@@ -113,7 +113,7 @@ def list_active(arm: Arm, ref: RegistryRef, task: str | None = None) -> RunsRepo
     """Running, started and queued runs: what cancel-runs would stop."""
     check_task_name(task)
     runs = _fetch(arm, ref, ACTIVE, task, None)
-    return RunsReport(ref.name, runs[:MAX_ACTIVE], "active", task)
+    return RunsReport(ref.name, runs, "active", task)
 
 
 def _fetch(

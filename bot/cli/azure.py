@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from bot.access import Caller
-from bot.azure import AzureOps
+from bot.azure import AzureOps, CancelResult
 from bot.commands import Command, parse
 from bot.config import Settings
 from bot.render import azure_text
@@ -124,22 +124,15 @@ def run_cancel(args: argparse.Namespace) -> int:
     runs = [run.run_id for run in plan.runs.runs]
     out = sys.stderr if args.json else sys.stdout
     print(azure_text.cancel_plan_text(plan.runs, dry_run=command.dry_run), file=out)
-    empty: dict[str, Any] = {
-        "registry": plan.registry.name,
-        "cancelled": [],
-        "skipped": [],
-        "failed": [],
-    }
     if command.dry_run or not runs:
-        if command.dry_run:
-            empty["skipped"] = [{"run_id": r, "reason": "dry run"} for r in runs]
         if args.json:
-            _print(empty)
+            skipped = [(r, "dry run") for r in runs] if command.dry_run else []
+            _print(azure_text.cancel_json(CancelResult(plan.registry.name, skipped=skipped)))
         return 0
     if not args.yes and not _ask(f"Cancel {len(runs)} run(s) in {plan.registry.name}? [y/N]"):
         print("Nothing was cancelled.", file=sys.stderr)
         if args.json:
-            _print(empty)
+            _print(azure_text.cancel_json(CancelResult(plan.registry.name)))
         return 1
     result = ops.cancel_now(caller, plan.registry, runs)
     if args.json:

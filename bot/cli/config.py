@@ -32,8 +32,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"acrbot config: {len(exc.problems)} bad value(s)", file=sys.stderr)
         return 1
     shown = settings.masked()
-    if not shown.get("extra"):
-        shown.pop("extra", None)
     shown["effective_arm_endpoint"] = settings.effective_arm_endpoint
     if args.json:
         json.dump(shown, sys.stdout, indent=2, sort_keys=True)

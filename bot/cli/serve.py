@@ -14,14 +14,18 @@ import signal
 import stat
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import console
 from bot.config import Settings
 from bot.observe.health import HEALTH
 from bot.observe.logging import configure_logging, event
 from bot.services import build_services
+
+if TYPE_CHECKING:
+    from bot.observe.server import OpsServer
 
 log = logging.getLogger("bot.serve")
 
@@ -116,12 +120,10 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-def _start_ops_server(settings: Settings, ready: Any) -> Any:
-    """/healthz, /readyz, /metrics when the observability module is present."""
-    try:
-        from bot.observe.server import start_ops_server
-    except ImportError:
-        return None
+def _start_ops_server(settings: Settings, ready: Callable[[], bool]) -> OpsServer | None:
+    """/healthz, /readyz, /metrics; the bot runs without them when the port is taken."""
+    from bot.observe.server import start_ops_server
+
     try:
         server = start_ops_server(settings.metrics_port, HEALTH, ready=ready)
     except OSError as exc:

@@ -34,7 +34,6 @@ class HealthState:
 
     socket_mode: bool = False
     slack_auth_ok: bool = False
-    store_ready: bool = True
     socket_down_threshold: float | None = None
     stuck_after: float = DEFAULT_STUCK_AFTER
     _socket_down_since: float | None = field(default=None, repr=False)
@@ -97,7 +96,6 @@ class HealthState:
         with self._lock:
             self.socket_mode = False
             self.slack_auth_ok = False
-            self.store_ready = True
             self._socket_down_since = None
             self._last_heartbeat = time.monotonic()
             self._heartbeats_started = False

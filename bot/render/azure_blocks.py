@@ -6,34 +6,19 @@ Action ids live here once, so the buttons and the listeners in handlers/azure.py
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from bot.azure import CancelPlan
 from bot.azure.health import HealthReport
 from bot.azure.runs import CancelResult, RunsReport
 from bot.azure.usage import UsageReport
 from bot.render import azure_text
-
-Block = dict[str, Any]
+from bot.render.blocks import Block, context, cut, section
 
 CONFIRM_CANCEL = "acr_cancel_confirm"
 ABORT_CANCEL = "acr_cancel_abort"
 HEALTH_TOPIC = "acr_health_topic"  # followed by _<n>: one button per line that has a topic
 
-SECTION_LIMIT = 3000
 MAX_LISTED = 30
-
-
-def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text)}}
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text)}]}
 
 
 def usage_blocks(report: UsageReport) -> list[Block]:
@@ -61,9 +46,7 @@ def health_blocks(report: HealthReport) -> list[Block]:
                 "value": c.topic,
             }
         blocks.append(block)
-    counts = {s: sum(1 for c in report.checks if c.status == s) for s in azure_text.STATUS_MARK}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    blocks.append(context(f"{summary} · {report.seconds:g} s"))
+    blocks.append(context(f"{azure_text.status_summary(report)} · {report.seconds:g} s"))
     return blocks[:50]
 
 
@@ -72,13 +55,8 @@ def runs_blocks(report: RunsReport) -> list[Block]:
 
 
 def confirm_cancel_blocks(plan: CancelPlan) -> list[Block]:
-    runs = plan.runs.runs
-    listed = "\n".join(
-        f"• `{r.run_id}` {r.status} — task {r.task or '(none)'}" for r in runs[:MAX_LISTED]
-    )
-    if len(runs) > MAX_LISTED:
-        listed += f"\n… and {len(runs) - MAX_LISTED} more."
-    count = len(runs)
+    listed = "\n".join(azure_text.cancel_lines(plan.runs.runs, MAX_LISTED))
+    count = len(plan.runs.runs)
     blocks = [
         section(f"*Cancel {count} run(s) in {plan.registry.name}?*\n{listed}"),
         {
@@ -95,7 +73,7 @@ def confirm_cancel_blocks(plan: CancelPlan) -> list[Block]:
                         "title": {"type": "plain_text", "text": "Cancel task runs?"},
                         "text": {
                             "type": "mrkdwn",
-                            "text": _cut(
+                            "text": cut(
                                 f"This stops {count} running or queued run(s) in "
                                 f"*{plan.registry.name}*. It cannot be undone.",
                                 300,
@@ -132,7 +110,3 @@ def cancelling_blocks(registry: str, count: int) -> list[Block]:
 
 def cancel_result_blocks(result: CancelResult) -> list[Block]:
     return [section(azure_text.cancel_result_text(result))]
-
-
-def notice(text: str) -> list[Block]:
-    return [section(text)]

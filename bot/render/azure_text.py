@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.azure.health import HealthReport
-from bot.azure.runs import CancelResult, RunsReport
+from bot.azure.runs import CancelResult, RunInfo, RunsReport
 from bot.azure.usage import UsageReport, UsageRow
 
 BAR_WIDTH = 20
 STATUS_MARK = {"ok": "✅", "warning": "⚠️", "error": "❌", "skipped": "➖"}
-STATUS_WORD = {"ok": "ok", "warning": "warning", "error": "error", "skipped": "skipped"}
 
 
 # --- JSON contracts ---------------------------------------------------------------------------
@@ -122,10 +121,14 @@ def health_text(report: HealthReport) -> str:
         code = f" `{c.code}`" if c.code else ""
         topic = f" (see `/acr faq {c.topic}`)" if c.topic and c.status != "ok" else ""
         lines.append(f"{STATUS_MARK[c.status]} {c.name}: {c.detail}{code}{topic}")
-    counts = {s: sum(1 for c in report.checks if c.status == s) for s in STATUS_MARK}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    lines.append(f"_{summary} in {report.seconds:g} s._")
+    lines.append(f"_{status_summary(report)} in {report.seconds:g} s._")
     return "\n".join(lines)
+
+
+def status_summary(report: HealthReport) -> str:
+    """How many checks ended in each status ("3 ok, 1 warning"), in STATUS_MARK order."""
+    counts = {s: sum(1 for c in report.checks if c.status == s) for s in STATUS_MARK}
+    return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
 
 
 def runs_text(report: RunsReport) -> str:
@@ -152,13 +155,18 @@ def cancel_plan_text(report: RunsReport, dry_run: bool = False, limit: int = 50)
         return f"No running or queued runs in *{report.registry}*{task}: nothing to cancel."
     head = "Would cancel" if dry_run else "About to cancel"
     lines = [f"{head} {len(report.runs)} run(s) in *{report.registry}*:"]
-    for run in report.runs[:limit]:
-        lines.append(f"• `{run.run_id}` {run.status} — task {run.task or '(none)'}")
-    if len(report.runs) > limit:
-        lines.append(f"… and {len(report.runs) - limit} more.")
+    lines += cancel_lines(report.runs, limit)
     if dry_run:
         lines.append("_Dry run: nothing was cancelled._")
     return "\n".join(lines)
+
+
+def cancel_lines(runs: list[RunInfo], limit: int) -> list[str]:
+    """The runs a cancel would stop, one line each, at most ``limit`` of them."""
+    lines = [f"• `{run.run_id}` {run.status} — task {run.task or '(none)'}" for run in runs[:limit]]
+    if len(runs) > limit:
+        lines.append(f"… and {len(runs) - limit} more.")
+    return lines
 
 
 def cancel_result_text(result: CancelResult) -> str:

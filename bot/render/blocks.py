@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.commands import SPECS
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Candidate, Match
-from bot.render.text import LABELS, bot_command_line
+from bot.render.text import LABELS, bot_command_line, entry_commands, help_lines
 
 Block = dict[str, Any]
 
@@ -81,23 +80,23 @@ def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["en"])
 
 
-def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
+def cut(text: str, limit: int = SECTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text)}}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text)}]}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": _cut(label, BUTTON_TEXT_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(label, BUTTON_TEXT_LIMIT), "emoji": True},
         "value": value[:2000],
     }
     if style:
@@ -110,7 +109,7 @@ def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[B
     label = LABELS[lang]
     answer = entry.answer[lang]
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _cut(entry.title[lang], 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": cut(entry.title[lang], 150)}},
         section(f"*{label['cause']}:* {answer.cause}"),
         section(
             f"*{label['steps']}:*\n"
@@ -118,7 +117,7 @@ def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[B
         ),
     ]
     if entry.commands:
-        commands = [c.replace("<registry>", registry) if registry else c for c in entry.commands]
+        commands = entry_commands(entry, registry)
         blocks.append(section(f"*{label['commands']}:*\n```\n" + "\n".join(commands) + "\n```"))
     line = bot_command_line(entry, registry)
     if line:
@@ -127,24 +126,28 @@ def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[B
     return blocks
 
 
+def _why(match: Match, lang: str) -> list[Block]:
+    """What the answer matched on, as a context line; nothing when the match has no reason."""
+    if not match.matched_on:
+        return []
+    text = words(lang)["why"].format(
+        on=cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
+    )
+    return [context(text)]
+
+
+def _packed(data: dict[str, Any]) -> str:
+    # compact separators: a button value holds at most 2000 characters
+    return json.dumps(data, separators=(",", ":"))
+
+
 def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     """The thread reply to a confident match, with why it matched and the feedback buttons."""
     assert match.topic is not None
     entry = kb[match.topic]
     w = words(lang)
-    blocks = topic_blocks(entry, lang, match.registry)
-    if match.matched_on:
-        blocks.append(
-            context(
-                w["why"].format(
-                    on=_cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=entry.id
-                )
-            )
-        )
-    feedback = json.dumps(
-        {"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]},
-        separators=(",", ":"),
-    )
+    blocks = [*topic_blocks(entry, lang, match.registry), *_why(match, lang)]
+    feedback = _packed({"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]})
     elements = [
         button(w["helped"], HELPED, feedback, style="primary"),
         button(w["not_it"], NOT_IT, feedback),
@@ -205,7 +208,7 @@ def alternatives_blocks(
         button(
             kb[t].title[lang],
             f"{PICK_TOPIC}_{n}",
-            json.dumps({"t": t, "l": lang, "th": thread_ts or ""}, separators=(",", ":")),
+            _packed({"t": t, "l": lang, "th": thread_ts or ""}),
         )
         for n, t in enumerate(known[:5])
     ]
@@ -231,8 +234,7 @@ def help_blocks(
         if suggestion:
             text += " " + label["suggest"].format(suggestion=suggestion)
         blocks.append(section(text))
-    lines = [f"• `{spec.usage}` — {spec.summary[lang]}" for spec in SPECS.values()]
-    blocks.append(section(label["help_title"] + "\n" + "\n".join(lines)))
+    blocks.append(section(label["help_title"] + "\n" + "\n".join(help_lines(lang))))
     footer = words(lang)["degraded"] if degraded else words(lang)["only_you"]
     blocks.append(context(footer))
     return blocks
@@ -252,11 +254,11 @@ def faq_blocks(
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": _cut(f"*{entry.title[lang]}*\n`{entry.id}`")},
+                "text": {"type": "mrkdwn", "text": cut(f"*{entry.title[lang]}*\n`{entry.id}`")},
                 "accessory": button(
                     words(lang)["show"],
                     FAQ_SHOW,
-                    json.dumps({"t": entry.id, "l": lang}, separators=(",", ":")),
+                    _packed({"t": entry.id, "l": lang}),
                 ),
             }
         )
@@ -265,7 +267,7 @@ def faq_blocks(
 
 def shared_topic_blocks(entry: Entry, lang: str) -> list[Block]:
     """A topic shown privately, with a button to share it with the channel."""
-    value = json.dumps({"t": entry.id, "l": lang}, separators=(",", ":"))
+    value = _packed({"t": entry.id, "l": lang})
     return [
         *topic_blocks(entry, lang),
         {"type": "actions", "elements": [button(words(lang)["share"], SHARE, value)]},
@@ -276,23 +278,15 @@ def shortcut_blocks(kb: KnowledgeBase, match: Match, lang: str, token: str) -> l
     """The private result of "Triage this message", with "Post in thread" when there is one."""
     if match.topic is None:
         return no_answer_blocks(kb, match, lang)
-    blocks = topic_blocks(kb[match.topic], lang, match.registry)
-    w = words(lang)
-    if match.matched_on:
-        blocks.append(
-            context(
-                w["why"].format(
-                    on=_cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
-                )
-            )
-        )
-    blocks.append(
+    label = words(lang)["post_in_thread"]
+    return [
+        *topic_blocks(kb[match.topic], lang, match.registry),
+        *_why(match, lang),
         {
             "type": "actions",
-            "elements": [button(w["post_in_thread"], POST_IN_THREAD, token, style="primary")],
-        }
-    )
-    return blocks
+            "elements": [button(label, POST_IN_THREAD, token, style="primary")],
+        },
+    ]
 
 
 def notice(text: str) -> list[Block]:

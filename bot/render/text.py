@@ -48,6 +48,16 @@ def bot_command_line(entry: Entry, registry: str | None = None) -> str | None:
     return f"/acr {entry.bot_command} {registry or '<registry>'}"
 
 
+def entry_commands(entry: Entry, registry: str | None = None) -> list[str]:
+    """The topic's commands, with the registry filled in when the paste named one."""
+    return [c.replace("<registry>", registry) if registry else c for c in entry.commands]
+
+
+def help_lines(lang: str) -> list[str]:
+    """One line per /acr subcommand, for the text and the Block Kit help alike."""
+    return [f"• `{spec.usage}` — {spec.summary[lang]}" for spec in SPECS.values()]
+
+
 def answer_text(entry: Entry, lang: str, registry: str | None = None) -> str:
     """The full answer of one topic as mrkdwn: title, cause, steps, commands, docs."""
     words = LABELS[lang]
@@ -56,7 +66,7 @@ def answer_text(entry: Entry, lang: str, registry: str | None = None) -> str:
     steps = "\n".join(f"{n}. {step}" for n, step in enumerate(answer.steps, 1))
     parts.append(f"*{words['steps']}:*\n{steps}")
     if entry.commands:
-        commands = [c.replace("<registry>", registry) if registry else c for c in entry.commands]
+        commands = entry_commands(entry, registry)
         parts.append(f"*{words['commands']}:*\n```\n" + "\n".join(commands) + "\n```")
     line = bot_command_line(entry, registry)
     if line:
@@ -103,7 +113,7 @@ def help_text(lang: str = "en", unknown: str | None = None, suggestion: str | No
             lines.append(words["suggest"].format(suggestion=suggestion))
         lines.append("")
     lines.append(words["help_title"])
-    lines += [f"• `{spec.usage}` — {spec.summary[lang]}" for spec in SPECS.values()]
+    lines += help_lines(lang)
     return "\n".join(lines)
 
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import redis
 
 from bot.config import Settings
 from bot.store import MemoryStore
@@ -24,9 +22,9 @@ from tests.fakes.arm import FakeArm
 from tests.fakes.azure_http import TestCA
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
 from tests.fakes.registry import FakeRegistry
+from tests.shared_redis import delete_prefix, new_prefix
 
 SUB = "00000000-0000-0000-0000-000000000000"
-SHARED_REDIS = "redis://127.0.0.1:6379/0"
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -178,11 +176,6 @@ def store() -> MemoryStore:
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A unique key prefix on the shared Redis; its keys are deleted afterwards."""
-    prefix = f"test-azure-{uuid.uuid4().hex}:"
+    prefix = new_prefix("test-azure")
     yield prefix
-    client = redis.Redis.from_url(SHARED_REDIS)
-    try:
-        for key in client.scan_iter(match=prefix + "*", count=500):
-            client.delete(key)
-    finally:
-        client.close()
+    delete_prefix(prefix)

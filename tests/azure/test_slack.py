@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.azure.conftest import SHARED_REDIS, SUB
+from tests.azure.conftest import SUB
 from tests.fakes.arm import FakeArm
 from tests.fakes.azure_http import TestCA
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
 from tests.fakes.registry import FakeRegistry
 from tests.fakes.running_bot import BotProcess, post_signed, start_bot, usable_knowledge_dir
 from tests.fakes.slack_api import Call, FakeSlackAPI
+from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
 
 FORM = "application/x-www-form-urlencoded"
@@ -36,13 +36,15 @@ class Replicas:
     slack: FakeSlackAPI
     bots: list[BotProcess]
     arm: FakeArm
-    registry: FakeRegistry
-    prefix: str
 
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
     """Two `acrbot serve` processes (HTTP mode) sharing Redis, wired to the Azure fakes."""
+    # checked before any fake starts, so a skip leaves no server running
+    stray = [name for name in OTHER_IDENTITY_VARIABLES if os.environ.get(name)]
+    if stray:
+        pytest.skip(f"identity variables set in the test environment: {stray}")
     ca = TestCA()
     identity = FakeIdentity()
     arm = FakeArm(ca)
@@ -55,7 +57,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
     )
     slack = FakeSlackAPI().start()
     slack.usergroups[ONCALL_GROUP] = [ONCALL]
-    prefix = f"test-azure-{uuid.uuid4().hex}:"
+    prefix = new_prefix("test-azure")
     knowledge = usable_knowledge_dir(Path(tmp_path_factory.mktemp("knowledge")))
     extra = {
         "ACRBOT_CREDENTIAL": "managed-identity",
@@ -67,9 +69,6 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         "ACRBOT_AUDIT_CHANNEL": AUDIT,
         **identity.env(),
     }
-    stray = [name for name in OTHER_IDENTITY_VARIABLES if os.environ.get(name)]
-    if stray:
-        pytest.skip(f"identity variables set in the test environment: {stray}")
     bots: list[BotProcess] = []
     try:
         for ttl in ("600", "2"):  # the second replica's confirmations expire quickly
@@ -83,7 +82,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
                     extra={**extra, "ACRBOT_CONFIRM_SECONDS": ttl},
                 )
             )
-        yield Replicas(slack, bots, arm, registry, prefix)
+        yield Replicas(slack, bots, arm)
     finally:
         for bot in bots:
             bot.stop()
@@ -91,8 +90,6 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         for fake in (arm, registry, identity):
             fake.close()
         ca.close()
-        from tests.slack.conftest import delete_prefix
-
         delete_prefix(prefix)
 
 
@@ -103,8 +100,7 @@ def command(env: Replicas, text: str, *, user: str = ADMIN, replica: int = 0) ->
     body = p.command_form(text, response_url=hook, channel=channel, user=user)
     status, _ = post_signed(env.bots[replica].events_url, body, FORM)
     assert status == 200
-    path = hook.split(str(env.slack.port), 1)[1]
-    return env.slack.wait_for("hook", hook=path, timeout=30)[0]
+    return env.slack.wait_hook(hook, timeout=30)
 
 
 def click(
@@ -123,7 +119,7 @@ def click(
     )
     status, _ = post_signed(env.bots[replica].events_url, p.interaction_form(payload), FORM)
     assert status == 200
-    path = hook.split(str(env.slack.port), 1)[1]
+    path = env.slack.hook_path(hook)
     found = env.slack.wait_for("hook", count=count, hook=path, timeout=30)
     if count > 1:  # progress lines may come in between; wait for the last word
         env.slack.settle()

@@ -13,6 +13,7 @@ from bot.store import MemoryStore
 from bot.store.redis import RedisStore
 from tests.azure.conftest import SUB, AzureWorld
 from tests.fakes.arm import FakeArm
+from tests.shared_redis import SHARED_REDIS
 
 CLI = Caller("alice", source="cli")
 
@@ -132,7 +133,7 @@ def test_many_concurrent_requests_make_one_arm_call(world: AzureWorld) -> None:
 def test_two_replicas_sharing_redis_make_one_arm_call(world: AzureWorld, redis_prefix: str) -> None:
     """Two bot instances on one Redis coalesce concurrent usage requests into one ARM call."""
     world.arm.delay = 0.05
-    stores = [RedisStore("redis://127.0.0.1:6379/0", redis_prefix) for _ in range(2)]
+    stores = [RedisStore(SHARED_REDIS, redis_prefix) for _ in range(2)]
     replicas = [ops_for(world, store) for store in stores]
     barrier = threading.Barrier(20)
 

@@ -4,6 +4,7 @@ issue 3's fake Slack Web API and fake Socket Mode server."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +21,6 @@ from tests.fakes.running_bot import (
     SIGNING_SECRET,
     BotProcess,
     bot_env,
-    remove_tree,
     start_bot,
     usable_knowledge_dir,
 )
@@ -56,7 +56,7 @@ def wait_status(bot: BotProcess, path: str, status: int, timeout: float = 30.0) 
 def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = usable_knowledge_dir(tmp_path_factory.mktemp("deploy-knowledge"))
     yield path
-    remove_tree(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_socket_mode_health_follows_the_link(knowledge: Path) -> None:

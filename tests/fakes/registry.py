@@ -89,12 +89,7 @@ class FakeRegistry:
             return acr_error(400, "UNSUPPORTED", "bad grant or service")
         if not form.get("access_token", "").startswith(self.entra_prefix):
             return acr_error(401, "UNAUTHORIZED", "the Entra token was not accepted")
-        token = f"refresh{next(self._seq)}"
-        with self._lock:
-            self._refresh.add(token)
-        body = dict(example("dataplane/2021-07-01/PostRefreshToken.json"))
-        body["refresh_token"] = token
-        return Reply(200, body)
+        return self._issue("refresh", self._refresh, "dataplane/2021-07-01/PostRefreshToken.json")
 
     def _token(self, request: Request) -> Reply:
         form = request.form()
@@ -102,9 +97,13 @@ class FakeRegistry:
             return acr_error(self.token_status, "DENIED", "retrieving permissions failed")
         if form.get("refresh_token") not in self._refresh:
             return acr_error(401, "UNAUTHORIZED", "unknown refresh token")
-        token = f"access{next(self._seq)}"
+        return self._issue("access", self._access, "dataplane/2021-07-01/PostAccessToken.json")
+
+    def _issue(self, kind: str, issued: set[str], recorded: str) -> Reply:
+        """A new ``kind`` token, remembered in ``issued``, in the recorded answer's shape."""
+        token = f"{kind}{next(self._seq)}"
         with self._lock:
-            self._access.add(token)
-        body = dict(example("dataplane/2021-07-01/PostAccessToken.json"))
-        body["access_token"] = token
+            issued.add(token)
+        body = dict(example(recorded))
+        body[f"{kind}_token"] = token
         return Reply(200, body)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -274,7 +273,3 @@ def usable_knowledge_dir(target: Path) -> Path:
         (target / f"{entry.id}.yaml").write_text(text, encoding="utf-8")
     (target / "catalog.txt").write_text("\n".join(sorted(ids)) + "\n", encoding="utf-8")
     return target
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

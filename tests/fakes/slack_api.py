@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from tests.reference import slack_example
 
@@ -137,34 +137,29 @@ class FakeSlackAPI:
     def find(self, method: str, **params: Any) -> list[Call]:
         """Calls of ``method`` (a Web API method, or "hook") whose params include ``params``."""
         with self._lock:
-            calls = list(self.calls)
-        return [
-            c
-            for c in calls
-            if c.method == method and all(c.params.get(k) == v for k, v in params.items())
-        ]
+            return self._matching(method, params)
 
     def wait_for(
         self, method: str, count: int = 1, timeout: float = 10.0, **params: Any
     ) -> list[Call]:
         """Wait until at least ``count`` matching calls arrived; return them (raise if not)."""
-        deadline = time.monotonic() + timeout
         with self._lock:
-            while True:
-                found = [
-                    c
-                    for c in self.calls
-                    if c.method == method and all(c.params.get(k) == v for k, v in params.items())
-                ]
-                if len(found) >= count:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    seen = [(c.method, c.params.get("channel")) for c in self.calls]
-                    raise AssertionError(
-                        f"expected {count} x {method} {params}, got {len(found)}; calls: {seen}"
-                    )
-                self._lock.wait(remaining)
+            if self._lock.wait_for(lambda: len(self._matching(method, params)) >= count, timeout):
+                return self._matching(method, params)
+            found = len(self._matching(method, params))
+            seen = [(c.method, c.params.get("channel")) for c in self.calls]
+            raise AssertionError(
+                f"expected {count} x {method} {params}, got {found}; calls: {seen}"
+            )
+
+    @staticmethod
+    def hook_path(url: str) -> str:
+        """The path a post to the response_url ``url`` is recorded under (``params["hook"]``)."""
+        return urlsplit(url).path
+
+    def wait_hook(self, url: str, timeout: float = 10.0) -> Call:
+        """The first post the bot made to the response_url ``url`` (from ``hook_url()``)."""
+        return self.wait_for("hook", timeout=timeout, hook=self.hook_path(url))[0]
 
     def settle(self, quiet: float = 0.5, timeout: float = 10.0) -> None:
         """Wait until no call has arrived for ``quiet`` seconds (late duplicates show up)."""
@@ -177,6 +172,14 @@ class FakeSlackAPI:
             time.sleep(quiet / 5)
 
     # -- serving --------------------------------------------------------------------------
+
+    def _matching(self, method: str, params: dict[str, Any]) -> list[Call]:
+        """The calls of ``method`` whose params include ``params`` (the caller holds the lock)."""
+        return [
+            c
+            for c in self.calls
+            if c.method == method and all(c.params.get(k) == v for k, v in params.items())
+        ]
 
     def _record(self, call: Call) -> None:
         with self._lock:

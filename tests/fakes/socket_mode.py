@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -93,23 +92,18 @@ class FakeSocketMode:
     # -- test controls --------------------------------------------------------------------
 
     def wait_connections(self, count: int = 1, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
         with self._cond:
-            while len(self.connections) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"{len(self.connections)} of {count} bots connected")
-                self._cond.wait(remaining)
+            if not self._cond.wait_for(lambda: len(self.connections) >= count, timeout):
+                raise AssertionError(f"{len(self.connections)} of {count} bots connected")
 
     def wait_connects(self, total: int, timeout: float = 15.0) -> None:
         """Wait until ``total`` connections have been opened since the start (reconnects count)."""
-        deadline = time.monotonic() + timeout
         with self._cond:
-            while self.connects < total or not self.connections:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"{self.connects} connections, expected {total}")
-                self._cond.wait(remaining)
+            opened = self._cond.wait_for(
+                lambda: self.connects >= total and bool(self.connections), timeout
+            )
+            if not opened:
+                raise AssertionError(f"{self.connects} connections, expected {total}")
 
     def send(self, envelope: dict[str, Any], connection: int = 0) -> str:
         """Push one envelope to connection number ``connection``; return its envelope id."""
@@ -121,13 +115,9 @@ class FakeSocketMode:
 
     def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         """The first ack frame for ``envelope_id`` (raise if none arrives in time)."""
-        deadline = time.monotonic() + timeout
         with self._cond:
-            while envelope_id not in self.acks:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no ack for envelope {envelope_id}")
-                self._cond.wait(remaining)
+            if not self._cond.wait_for(lambda: envelope_id in self.acks, timeout):
+                raise AssertionError(f"no ack for envelope {envelope_id}")
             return self.acks[envelope_id][0]
 
     def drop_all(self) -> None:
@@ -138,32 +128,25 @@ class FakeSocketMode:
             asyncio.run_coroutine_threadsafe(connection.close(), self._loop).result(10)
 
 
+def _envelope(kind: str, payload: dict[str, Any], accepts_response: bool) -> dict[str, Any]:
+    return {
+        "envelope_id": str(uuid.uuid4()),
+        "payload": payload,
+        "type": kind,
+        "accepts_response_payload": accepts_response,
+    }
+
+
 def events_envelope(body: dict[str, Any], retry_attempt: int = 0) -> dict[str, Any]:
     """Wrap an Events API body as Slack's Socket Mode does (a retry carries retry_attempt)."""
-    envelope: dict[str, Any] = {
-        "envelope_id": str(uuid.uuid4()),
-        "payload": body,
-        "type": "events_api",
-        "accepts_response_payload": False,
-        "retry_attempt": retry_attempt,
-        "retry_reason": "timeout" if retry_attempt else "",
-    }
+    envelope = _envelope("events_api", body, accepts_response=False)
+    envelope.update(retry_attempt=retry_attempt, retry_reason="timeout" if retry_attempt else "")
     return envelope
 
 
 def command_envelope(payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "envelope_id": str(uuid.uuid4()),
-        "payload": payload,
-        "type": "slash_commands",
-        "accepts_response_payload": True,
-    }
+    return _envelope("slash_commands", payload, accepts_response=True)
 
 
 def interactive_envelope(payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "envelope_id": str(uuid.uuid4()),
-        "payload": payload,
-        "type": "interactive",
-        "accepts_response_payload": False,
-    }
+    return _envelope("interactive", payload, accepts_response=False)

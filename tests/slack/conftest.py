@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.fakes.running_bot import BotProcess, start_bot, usable_knowledge_dir
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack.redis_server import PrivateRedis
-
-SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A unique key prefix on the shared Redis; every key under it is deleted afterwards."""
-    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    prefix = new_prefix("test-slack")
     yield prefix
     delete_prefix(prefix)
 
@@ -40,23 +37,6 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return usable_knowledge_dir(tmp_path_factory.mktemp("knowledge"))
 
 
-def delete_prefix(prefix: str, url: str = SHARED_REDIS) -> None:
-    client = redis.Redis.from_url(url)
-    try:
-        for key in client.scan_iter(match=prefix + "*", count=500):
-            client.delete(key)
-    finally:
-        client.close()
-
-
-def prefix_keys(prefix: str, url: str = SHARED_REDIS) -> list[str]:
-    client = redis.Redis.from_url(url, decode_responses=True)
-    try:
-        return sorted(str(k) for k in client.scan_iter(match=prefix + "*", count=500))
-    finally:
-        client.close()
-
-
 @dataclass
 class HttpBot:
     """A running `acrbot serve` in HTTP mode, its fake Slack and its Redis prefix."""
@@ -69,7 +49,7 @@ class HttpBot:
 @pytest.fixture(scope="module")
 def http_bot(knowledge_dir: Path) -> Iterator[HttpBot]:
     """One bot process in HTTP mode for a whole test module (tests use their own channels)."""
-    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    prefix = new_prefix("test-slack")
     slack = FakeSlackAPI().start()
     bot = start_bot(
         slack,

@@ -16,8 +16,9 @@ from bot.store import MemoryStore
 from bot.triage import Triage
 from tests.fakes.running_bot import post_signed
 from tests.fakes.slack_api import Call
+from tests.shared_redis import prefix_keys
 from tests.slack import payloads as p
-from tests.slack.conftest import HttpBot, prefix_keys
+from tests.slack.conftest import HttpBot
 
 JSON = "application/json"
 CYRILLIC = re.compile("[а-яА-Я]")
@@ -47,7 +48,7 @@ def send_command(
             answer = {"text": body}
         answer.setdefault("response_type", "ephemeral")  # Slack's default for command replies
         return Call("ack", answer, {})
-    return env.slack.wait_for("hook", hook=hook.split(str(env.slack.port), 1)[1])[0]
+    return env.slack.wait_hook(hook)
 
 
 def send_click(env: HttpBot, payload: dict[str, Any]) -> None:
@@ -55,8 +56,14 @@ def send_click(env: HttpBot, payload: dict[str, Any]) -> None:
     assert status == 200
 
 
-def hook_path(env: HttpBot, url: str) -> str:
-    return url.split(str(env.slack.port), 1)[1]
+def click_private(env: HttpBot, button: dict[str, Any], channel: str = "C0ACRHELP1") -> Call:
+    """Click ``button`` on a private (ephemeral) message; return what came to its response_url."""
+    hook = env.slack.hook_url()
+    payload = p.click(
+        button, channel=channel, message_ts="1", thread_ts=None, response_url=hook, ephemeral=True
+    )
+    send_click(env, payload)
+    return env.slack.wait_hook(hook)
 
 
 def replies(env: HttpBot, channel: str) -> list[Call]:
@@ -269,34 +276,10 @@ def test_faq_lists_topics_and_shows_and_shares_one(http_bot: HttpBot) -> None:
     assert shows and answer.params["response_type"] == "ephemeral"
     assert p.FIREWALL_TOPIC in [json.loads(b["value"])["t"] for b in shows]
     button = next(b for b in shows if json.loads(b["value"])["t"] == p.FIREWALL_TOPIC)
-    hook = http_bot.slack.hook_url()
-    send_click(
-        http_bot,
-        p.click(
-            button,
-            channel="C0ACRHELP1",
-            message_ts="1",
-            thread_ts=None,
-            response_url=hook,
-            ephemeral=True,
-        ),
-    )
-    shown = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    shown = click_private(http_bot, button)
     assert shown.params["response_type"] == "ephemeral"
     share = next(b for b in shown.buttons() if b["action_id"] == "share_topic")
-    hook2 = http_bot.slack.hook_url()
-    send_click(
-        http_bot,
-        p.click(
-            share,
-            channel="C0ACRHELP1",
-            message_ts="1",
-            thread_ts=None,
-            response_url=hook2,
-            ephemeral=True,
-        ),
-    )
-    shared = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0]
+    shared = click_private(http_bot, share)
     assert shared.params["response_type"] == "in_channel"
     assert "firewall" in shared.block_text().lower()
 
@@ -320,7 +303,7 @@ def test_helped_is_counted_once_per_person(http_bot: HttpBot) -> None:
                 response_url=hook,
             ),
         )
-        answers.append(http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0])
+        answers.append(http_bot.slack.wait_hook(hook))
     assert answers[0].params["text"] == "Thanks, noted."
     assert "already" in answers[1].params["text"]
     key = f"{http_bot.prefix}feedback:{p.FIREWALL_TOPIC}"
@@ -339,27 +322,15 @@ def test_not_it_offers_runner_ups_and_posts_the_chosen_one(http_bot: HttpBot) ->
         http_bot,
         p.click(not_it, channel=channel, message_ts="1719.2", thread_ts=thread, response_url=hook),
     )
-    offer = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    offer = http_bot.slack.wait_hook(hook)
     assert offer.params["response_type"] == "ephemeral"
     picks = [b for b in offer.buttons() if b["action_id"].startswith("pick_topic_")]
     assert picks, offer.params
     chosen = json.loads(picks[0]["value"])["t"]
-    hook2 = http_bot.slack.hook_url()
-    send_click(
-        http_bot,
-        p.click(
-            picks[0],
-            channel=channel,
-            message_ts="1",
-            thread_ts=None,
-            response_url=hook2,
-            ephemeral=True,
-        ),
-    )
+    cleanup = click_private(http_bot, picks[0], channel=channel)
     posted = http_bot.slack.wait_for("chat.postMessage", count=2, channel=channel)[1]
     assert posted.params["thread_ts"] == thread
     assert chosen not in (p.FIREWALL_TOPIC,)
-    cleanup = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0]
     assert cleanup.params.get("delete_original") is True
 
 
@@ -370,25 +341,11 @@ def test_shortcut_answers_privately_and_posts_in_thread_once(http_bot: HttpBot) 
     hook = http_bot.slack.hook_url()
     payload = p.shortcut(p.FIREWALL_PASTE, channel=channel, message_ts=ts, response_url=hook)
     send_click(http_bot, payload)
-    private = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    private = http_bot.slack.wait_hook(hook)
     assert private.params["response_type"] == "ephemeral"
     assert replies(http_bot, channel) == []
     post = next(b for b in private.buttons() if b["action_id"] == "post_in_thread")
-    answers = []
-    for _ in range(2):
-        hook2 = http_bot.slack.hook_url()
-        send_click(
-            http_bot,
-            p.click(
-                post,
-                channel=channel,
-                message_ts="1",
-                thread_ts=None,
-                response_url=hook2,
-                ephemeral=True,
-            ),
-        )
-        answers.append(http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook2))[0])
+    answers = [click_private(http_bot, post, channel=channel) for _ in range(2)]
     posted = replies(http_bot, channel)
     assert len(posted) == 1 and posted[0].params["thread_ts"] == ts
     assert posted[0].blocks[0]["type"] == "header"
@@ -422,7 +379,7 @@ def test_shortcut_answers_below_the_channel_threshold(
     send_click(
         http_bot, p.shortcut(text, channel=channel, message_ts=p.new_ts(), response_url=hook)
     )
-    private = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    private = http_bot.slack.wait_hook(hook)
     assert any(b["action_id"] == "post_in_thread" for b in private.buttons())
 
 
@@ -447,6 +404,6 @@ def test_run_command_button_without_a_runner_says_not_available(http_bot: HttpBo
         http_bot,
         p.click(button, channel="C0ACRHELP1", message_ts="1", thread_ts=None, response_url=hook),
     )
-    answer = http_bot.slack.wait_for("hook", hook=hook_path(http_bot, hook))[0]
+    answer = http_bot.slack.wait_hook(hook)
     assert "not available" in answer.params["text"]
     assert answer.params.get("replace_original") is False

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import random
 import threading
-import uuid
 from pathlib import Path
 
 from tests.fakes.running_bot import BotProcess, post_signed, start_bot
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.socket_mode import FakeSocketMode, events_envelope
+from tests.shared_redis import SHARED_REDIS
 from tests.slack import payloads as p
-from tests.slack.conftest import SHARED_REDIS, delete_prefix
 from tests.slack.redis_server import PrivateRedis
 
 JSON = "application/json"
@@ -35,9 +34,10 @@ def assert_one_reply_each(slack: FakeSlackAPI, bodies: list[dict[str, object]]) 
         assert len(slack.find("chat.postMessage", channel=channel)) == 1
 
 
-def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -> None:
+def test_two_http_replicas_four_deliveries_each_one_reply(
+    knowledge_dir: Path, redis_prefix: str
+) -> None:
     """Two HTTP replicas on one Redis; each event four times across both: one reply each."""
-    prefix = f"test-slack-{uuid.uuid4().hex}:"
     bots: list[BotProcess] = []
     with FakeSlackAPI() as slack:
         try:
@@ -46,7 +46,7 @@ def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -
                     start_bot(
                         slack,
                         redis_url=SHARED_REDIS,
-                        redis_prefix=prefix,
+                        redis_prefix=redis_prefix,
                         knowledge_dir=knowledge_dir,
                     )
                 )
@@ -70,12 +70,12 @@ def test_two_http_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -
         finally:
             for bot in bots:
                 bot.stop()
-            delete_prefix(prefix)
 
 
-def test_two_socket_replicas_four_deliveries_each_one_reply(knowledge_dir: Path) -> None:
+def test_two_socket_replicas_four_deliveries_each_one_reply(
+    knowledge_dir: Path, redis_prefix: str
+) -> None:
     """Two Socket Mode connections on one Redis; envelopes spread over both: one reply each."""
-    prefix = f"test-slack-{uuid.uuid4().hex}:"
     bots: list[BotProcess] = []
     with FakeSlackAPI() as slack, FakeSocketMode() as socket:
         slack.socket_url = socket.url
@@ -86,7 +86,7 @@ def test_two_socket_replicas_four_deliveries_each_one_reply(knowledge_dir: Path)
                         slack,
                         mode="socket",
                         redis_url=SHARED_REDIS,
-                        redis_prefix=prefix,
+                        redis_prefix=redis_prefix,
                         knowledge_dir=knowledge_dir,
                     )
                 )
@@ -102,7 +102,6 @@ def test_two_socket_replicas_four_deliveries_each_one_reply(knowledge_dir: Path)
         finally:
             for bot in bots:
                 bot.stop()
-            delete_prefix(prefix)
 
 
 def test_redis_stopped_and_restarted_replies_continue(knowledge_dir: Path) -> None:

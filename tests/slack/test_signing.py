@@ -9,8 +9,9 @@ import pytest
 
 from tests.fakes.running_bot import post_raw, post_signed, sign
 from tests.reference import signing_vectors
+from tests.shared_redis import prefix_keys
 from tests.slack import payloads as p
-from tests.slack.conftest import HttpBot, prefix_keys
+from tests.slack.conftest import HttpBot
 
 JSON = "application/json"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,8 @@ from tests.fakes.socket_mode import (
     events_envelope,
     interactive_envelope,
 )
+from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
-from tests.slack.conftest import SHARED_REDIS, delete_prefix
 
 
 @dataclass
@@ -29,7 +28,7 @@ class SocketBot:
 
 
 def _socket_bot(knowledge_dir: Path) -> Iterator[SocketBot]:
-    prefix = f"test-slack-{uuid.uuid4().hex}:"
+    prefix = new_prefix("test-slack")
     slack = FakeSlackAPI().start()
     socket = FakeSocketMode().start()
     slack.socket_url = socket.url
@@ -107,8 +106,7 @@ def test_button_click_over_the_socket(socket_bot: SocketBot) -> None:
         response_url=hook,
     )
     socket_bot.socket.wait_ack(socket_bot.socket.send(interactive_envelope(payload)))
-    path = hook.split(str(socket_bot.slack.port), 1)[1]
-    assert socket_bot.slack.wait_for("hook", hook=path)[0].params["text"] == "Thanks, noted."
+    assert socket_bot.slack.wait_hook(hook).params["text"] == "Thanks, noted."
 
 
 def test_reconnects_after_the_server_drops_the_connection(socket_bot: SocketBot) -> None:

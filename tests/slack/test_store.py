@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from bot.config import Settings
 from bot.store import MemoryStore, connect
 from bot.store.redis import RedisStore
-from tests.slack.conftest import SHARED_REDIS
+from tests.shared_redis import SHARED_REDIS
 from tests.slack.redis_server import PrivateRedis
 
 

@@ -13,8 +13,8 @@ from bot.services import Services, build_services
 from bot.store import MemoryStore
 from bot.store.redis import RedisStore
 from bot.triage import Outcome, Paste, Triage
+from tests.shared_redis import SHARED_REDIS
 from tests.slack import payloads as p
-from tests.slack.conftest import SHARED_REDIS
 
 
 def _triage(knowledge_dir: Path, **settings: object) -> Triage:

@@ -17,7 +17,10 @@ JSON_KEYS = {"topic", "score", "language", "alternatives"}
 
 
 def acrbot(
-    *args: str, stdin: str | None = None, cwd: Path | None = None
+    *args: str,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -26,8 +29,14 @@ def acrbot(
         text=True,
         timeout=120,
         cwd=cwd,
+        env=env,
         check=False,
     )
+
+
+def without_slack_settings() -> dict[str, str]:
+    """This environment minus every SLACK_ variable: a bot nobody has connected yet."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
 
 
 def test_match_json_contract(tmp_path: Path) -> None:
@@ -130,14 +139,13 @@ def test_console_answers_pastes_and_commands() -> None:
 
 def test_serve_without_tokens_in_a_container_fails_clearly() -> None:
     """No tokens and stdin on /dev/null (a pod): exit 2 naming the variables, not a silent loop."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     with open(os.devnull, encoding="utf-8") as null:
         result = subprocess.run(
             [sys.executable, "-m", "bot", "serve"],
             stdin=null,
             capture_output=True,
             text=True,
-            env=env,
+            env=without_slack_settings(),
             timeout=60,
             check=False,
         )
@@ -147,16 +155,7 @@ def test_serve_without_tokens_in_a_container_fails_clearly() -> None:
 
 def test_serve_without_tokens_opens_the_console_on_piped_input() -> None:
     """No tokens and text on stdin: the console answers it, after a line naming the variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"],
-        input=PASTE + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = acrbot("serve", stdin=PASTE + "\n", env=without_slack_settings())
     assert result.returncode == 0
     assert "SLACK_APP_TOKEN" in result.stderr
     assert "The registry firewall does not allow your IP address" in result.stdout
