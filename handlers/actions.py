@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from bot.commands import parse
 from bot.errors import BotError
@@ -20,7 +20,7 @@ from bot.render import blocks as render
 from bot.services import Services
 from bot.triage import Triage
 from handlers import commands
-from handlers.context import CommandContext, action_value, interaction_ids
+from handlers.context import SLACK_FAILURES, CommandContext, action_value, interaction_ids
 from handlers.messages import locale_lookup
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def _register_feedback(app: App, triage: Triage) -> None:
                 text=entry.title[lang],
                 blocks=render.picked_blocks(entry, lang),
             )
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             _post_failed(respond, lang, exc)
             return
         respond(delete_original=True)
@@ -191,7 +191,7 @@ def _register_post(app: App, triage: Triage) -> None:
                 text=kb[match.topic].title[lang],
                 blocks=render.answer_blocks(kb, match, lang),
             )
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             _post_failed(respond, lang, exc)
             return
         respond(text=render.words(lang)["posted"], replace_original=True)
@@ -248,7 +248,7 @@ def _private(respond: Respond) -> Any:
     return send
 
 
-def _post_failed(respond: Respond, lang: str, exc: SlackApiError | SlackClientError) -> None:
+def _post_failed(respond: Respond, lang: str, exc: Exception) -> None:
     error = exc.response.get("error") if isinstance(exc, SlackApiError) else "unreachable"
     event(log, "post_failed", logging.WARNING, error=error)
     key = "not_in_channel" if error in ("not_in_channel", "channel_not_found") else "internal"

@@ -18,7 +18,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.access import Caller
 from bot.azure.pending import PendingCancel
@@ -31,7 +30,7 @@ from bot.render.blocks import notice, topic_blocks
 from bot.render.text import answer_text
 from bot.services import Services
 from handlers.commands import SUBCOMMANDS, SlackCommandRunner
-from handlers.context import CommandContext, action_value, interaction_ids
+from handlers.context import SLACK_FAILURES, CommandContext, action_value, interaction_ids
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def user_groups(client: WebClient, services: Services, user_id: str) -> frozense
     for group in services.settings.admin_groups:
         try:
             members = client.usergroups_users_list(usergroup=group).get("users") or []
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             event(log, "access.group_lookup_failed", logging.WARNING, group=group, error=str(exc))
             continue
         if user_id in members:

@@ -9,9 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.commands import Command
 from bot.services import Services
+
+# What a Web API call raises when it fails: an error answer from Slack (SlackApiError is a
+# SlackClientError), or, once the connection retries are spent, the socket's own error,
+# which slack_sdk passes on as it is.
+SLACK_FAILURES: tuple[type[Exception], ...] = (SlackClientError, OSError)
 
 
 @dataclass

@@ -7,13 +7,14 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
 from bot.services import Services
 from bot.triage import Decision, Outcome, Paste, Triage
+from handlers.context import SLACK_FAILURES
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
         client.chat_postMessage(
             channel=paste.channel_id, thread_ts=decision.thread_ts, text=text, blocks=blocks
         )
-    except (SlackApiError, SlackClientError) as exc:
+    except SLACK_FAILURES as exc:
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
         event(log, "triage.post_failed", logging.ERROR, channel=paste.channel_id, error=error)
         triage.release(paste, decision)
@@ -127,6 +128,6 @@ def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:
         return None
     try:
         link = client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
-    except (SlackApiError, SlackClientError):
+    except SLACK_FAILURES:
         return None
     return str(link) if link else None

@@ -127,7 +127,10 @@ class FakeSlackAPI:
     def fail_next(
         self, method: str, status: int = 429, error: str = "ratelimited", retry_after: int = 1
     ) -> None:
-        """Answer the next call of ``method`` with an error (429 carries Retry-After)."""
+        """Answer the next call of ``method`` with an error (429 carries Retry-After).
+
+        Status 0 closes the connection with no answer at all, as when Slack is unreachable.
+        """
         headers = {"Retry-After": str(retry_after)} if status == 429 else {}
         with self._lock:
             self._failures.setdefault(method, []).append(
@@ -258,6 +261,9 @@ class FakeSlackAPI:
                 if pause:
                     time.sleep(pause)
                 failure = fake._take_failure(method)
+                if failure is not None and failure.status == 0:
+                    self.close_connection = True
+                    return
                 if failure is not None:
                     self._send(failure.status, failure.body, failure.headers)
                     return

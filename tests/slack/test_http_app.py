@@ -218,6 +218,22 @@ def test_rate_limited_reply_waits_and_is_still_posted(http_bot: HttpBot) -> None
     assert calls[1].params["thread_ts"] == calls[0].params["thread_ts"]
 
 
+def test_unreachable_slack_loses_no_reply_the_retry_answers(http_bot: HttpBot) -> None:
+    """Slack unreachable through every retry of a reply: logged, and the redelivery answers."""
+    channel = p.new_channel()
+    for _ in range(3):  # the first try and both connection retries find no answer
+        http_bot.slack.fail_next("chat.postMessage", status=0)
+    body = p.message_event(p.FIREWALL_PASTE, channel=channel)
+    send_event(http_bot, body)
+    failed = http_bot.bot.wait_log("triage.post_failed", channel=channel)
+    assert failed["error"] == "RemoteDisconnected"
+    send_event(http_bot, body, retry=1)
+    http_bot.bot.wait_log("triage.posted", channel=channel)
+    calls = http_bot.slack.find("chat.postMessage", channel=channel)
+    assert len(calls) == 4
+    assert calls[-1].params["thread_ts"] == body["event"]["ts"]
+
+
 def test_help_is_private_and_lists_every_subcommand(http_bot: HttpBot) -> None:
     """`/acr help` answers only the caller, listing every subcommand with its usage."""
     answer = send_command(http_bot, "help")
