@@ -66,7 +66,7 @@ class Settings:
     # Triage
     default_language: str = "en"
     repeat_window_seconds: int = 900
-    match_threshold: float = 80.0
+    match_threshold: float | None = None  # None: the fitted decision's own threshold
     knowledge_dir: str | None = None  # another knowledge base directory (default: the shipped one)
     # Azure
     credential: str = "default"  # managed-identity | workload-identity | azure-cli | default
@@ -206,7 +206,7 @@ class _Reader:
             redis_prefix=self.text("ACRBOT_REDIS_PREFIX") or "acrbot:",
             default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
             repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
-            match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", 80.0, float, 1, 100),
+            match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", None, float, 1, 100),
             knowledge_dir=self.text("ACRBOT_KNOWLEDGE_DIR"),
             credential=self.choice(
                 "ACRBOT_CREDENTIAL",

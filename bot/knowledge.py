@@ -7,7 +7,8 @@ Validation collects every problem, each naming the file, the field and what is w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ _KNOWN_KEYS = frozenset(
         "docs",
         "bot_command",
         "related",
+        "cues",
     }
 )
 MIN_QUESTIONS = 3
@@ -56,6 +58,12 @@ class Entry:
     docs: str
     bot_command: str | None
     related: tuple[str, ...]
+    # where a signature or question came from, when it was taken from a real report: the
+    # cross-validation in bench/fit.py leaves out strings whose source is being tested
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # regular expressions over the raw paste that point at this topic rather than a more
+    # general one (an upper-case login server, a kubelet pull event)
+    cues: tuple[str, ...] = ()
 
     def export(self) -> dict[str, Any]:
         """The JSON shape of `acrbot kb export --json` (a contract for other tools)."""
@@ -189,6 +197,40 @@ class _Fields:
             return ""
         return value.strip()
 
+    def sourced(self, value: Any, field: str, sources: dict[str, str]) -> tuple[str, ...]:
+        """Strings, each either plain text or ``{text: ..., source: <url>}``."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.bad(field, "must be a list of strings (or {text, source} mappings)")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            where = f"{field}[{i}]"
+            if isinstance(item, dict):
+                unknown = set(item) - {"text", "source"}
+                if unknown:
+                    self.bad(where, f"unknown keys {sorted(unknown)} (use text and source)")
+                text = self.string(item.get("text"), f"{where}.text")
+                source = self.string(item.get("source"), f"{where}.source")
+                if source and not source.startswith("https://"):
+                    self.bad(f"{where}.source", "must be an https:// address")
+                if text and source:
+                    sources[text] = source
+            else:
+                text = self.string(item, where)
+            if text:
+                out.append(text)
+        return tuple(out)
+
+    def patterns(self, value: Any, field: str) -> tuple[str, ...]:
+        items = self.strings(value, field)
+        for i, pattern in enumerate(items):
+            problem = pattern_problem(pattern)
+            if problem:
+                self.bad(f"{field}[{i}]", problem)
+        return items
+
     def strings(self, value: Any, field: str, allow_empty: bool = True) -> tuple[str, ...]:
         if value is None:
             value = []
@@ -234,10 +276,11 @@ def _validate(
     title = {
         lang: f.string(titles.get(lang), f"title.{lang}") for lang in LANGUAGES if lang in titles
     }
-    signatures = f.strings(raw.get("signatures"), "signatures")
+    sources: dict[str, str] = {}
+    signatures = f.sourced(raw.get("signatures"), "signatures", sources)
     questions_raw = f.per_language("questions")
     questions = {
-        lang: f.strings(questions_raw.get(lang), f"questions.{lang}")
+        lang: f.sourced(questions_raw.get(lang), f"questions.{lang}", sources)
         for lang in LANGUAGES
         if lang in questions_raw
     }
@@ -270,6 +313,7 @@ def _validate(
         f.bad("bot_command", f"{bot_command!r} is not one of {', '.join(BOT_COMMANDS)}")
     commands = f.strings(raw.get("commands"), "commands")
     related = f.strings(raw.get("related"), "related")
+    cues = f.patterns(raw.get("cues"), "cues")
     if len(problems) > before:
         return None
     return Entry(
@@ -282,4 +326,24 @@ def _validate(
         docs=docs,
         bot_command=bot_command,
         related=related,
+        sources=sources,
+        cues=cues,
     )
+
+
+# A cue runs over every paste: nested or adjacent unbounded repeats could backtrack for
+# seconds on a hostile 50,000-character text, so they are refused at load time.
+_NESTED_REPEAT = re.compile(r"\([^()]*[*+][^()]*\)[*+{]|[*+]\??[^\\]?[*+]")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a cue pattern is unusable, or None."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    if _NESTED_REPEAT.search(pattern):
+        return "nested or adjacent repeats (e.g. (a+)+) can take seconds on long pastes"
+    if len(pattern) > 300:
+        return "longer than 300 characters"
+    return None

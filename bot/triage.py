@@ -39,7 +39,6 @@ LOCAL_LOCALES = 10000
 VOTE_TTL = 30 * 86400.0
 PENDING_TTL = 3600.0
 PICK_TTL = 3600.0  # a runner-up posted from "Not it" is posted once, whoever clicks
-SHORTCUT_THRESHOLD = 50.0  # "Triage this message" answers below the channel threshold
 VERDICTS = ("helped", "not_it")
 
 LocaleLookup = Callable[[str], "str | None"]
@@ -256,7 +255,8 @@ class Triage:
 
     def rematch(self, text: str) -> Match:
         """The shortcut's match again (for "Post in thread"), without counting it twice."""
-        return self.matcher.match(text, threshold=min(SHORTCUT_THRESHOLD, self.matcher.threshold))
+        # asked for on purpose: what would only be suggested in a channel is answered here
+        return self.matcher.match(text, threshold=self.matcher.suggest_threshold)
 
     # -- feedback -------------------------------------------------------------------------
 

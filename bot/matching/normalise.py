@@ -14,7 +14,7 @@ MAX_INPUT = 40_000  # characters considered per paste; longer dumps are cut befo
 HEAD = 10_000  # of a longer dump, this much of its start is kept, and the rest from its end
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+_RULES: tuple[tuple[re.Pattern[str], str | None], ...] = (
     # unicode escapes as JSON bodies print them (\u0027 is an apostrophe)
     (re.compile(r"\\u0027"), "'"),
     (re.compile(r"\\u0026"), "&"),
@@ -35,13 +35,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "<id>",
     ),
-    # login servers, including the azureacr.io typo and sovereign clouds; keep the suffix
-    (
-        re.compile(
-            r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(azurecr\.(?:io|cn|us)|azureacr\.io)\b", re.I
-        ),
-        r"<registry>.\1",
-    ),
+    # login servers, including the azureacr.io typo and sovereign clouds; keep the suffix.
+    # Each dotted name is taken whole (possessive), then its ending is checked, so a long
+    # run of "a.a.a.…" costs one pass instead of one scan per starting position.
+    (re.compile(r"(?<![a-z0-9.-])[a-z0-9][a-z0-9.-]*+", re.I), None),
     # image references: the repository, tag and digest after a login server vary per paste
     (re.compile(r"(?<!://)(<registry>\.azurecr\.(?:io|cn|us))/[^\s\"'),\]]+"), r"\1/<image>"),
     # URLs: keep scheme+host shape but drop paths/queries, which vary per request
@@ -81,13 +78,36 @@ def _masked(text: str) -> str:
     text = _ANSI.sub("", bounded(text))
     text = _PLACEHOLDERS.sub("<ip>", text)
     for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(replacement if replacement is not None else _login_server, text)
     return text.lower()
+
+
+_LOGIN_SERVER = re.compile(r"\.(azurecr\.(?:io|cn|us)|azureacr\.io)(?![a-z0-9-])", re.I)
+
+
+def _login_server(found: re.Match[str]) -> str:
+    """``contoso.azurecr.io`` → ``<registry>.azurecr.io``; any other dotted name unchanged."""
+    name = found.group(0)
+    if "azur" not in name.lower():
+        return name
+    suffix = _LOGIN_SERVER.search(name)
+    if suffix is None or suffix.start() == 0:
+        return name
+    return f"<registry>.{suffix.group(1)}{name[suffix.end() :]}"
 
 
 def normalise(text: str) -> str:
     """Lower-cased text with variable tokens replaced by placeholders, spaces folded."""
     return _SPACES.sub(" ", _masked(text)).strip()
+
+
+def normalise_line(line: str) -> str:
+    """One line's normalised form; the caller has already bounded its length."""
+    text = _ANSI.sub("", line)
+    text = _PLACEHOLDERS.sub("<ip>", text)
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement if replacement is not None else _login_server, text)
+    return _SPACES.sub(" ", text.lower()).strip()
 
 
 def normalise_lines(text: str) -> list[str]:

@@ -1,0 +1,471 @@
+"""Fit the triage decision on real pastes, with grouped k-fold cross-validation.
+
+    .venv/bin/python bench/fit.py --cases ../shared/eval/real-pastes.jsonl [--write]
+
+Cases: ``tests/eval/real.jsonl`` (real tool output collected for this project) plus every
+``--cases`` file (the shared development set, read by path). Cases from one thread share a
+fold, so no thread is both trained and tested on.
+
+Honest features. Some knowledge-base strings were taken from real reports (``source`` in the
+YAML). When a case is tested, every string whose source is a thread of the test fold is left
+out of the knowledge base, and a training case's features are computed without the strings of
+its own fold and of the test fold. So a cross-validated figure never counts a paste matched
+by a signature copied from that same paste.
+
+The decision is a conditional logit over the candidate topics and "none" (tuning.py). The
+answer and suggestion thresholds are chosen on out-of-fold probabilities, inside each outer
+fold (nested), so the reported figures are for thresholds that never saw the tested cases.
+``--write`` refits on every case and writes ``bot/matching/model.json`` with thresholds chosen
+on the pooled out-of-fold probabilities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.knowledge import Entry, KnowledgeBase, load  # noqa: E402
+from bot.matching import DecisionModel, Matcher, MatcherConfig  # noqa: E402
+
+OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
+RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
+MODEL = ROOT / "bot" / "matching" / "model.json"
+WRONG_ANSWER_COST = 3.0  # a wrong answer in the channel is worse than silence
+NEGATIVE_ANSWER_LIMIT = 0.03  # answers on unrelated text, in-sample, when picking thresholds
+SUGGEST_WRONG_COST = 0.6  # a private suggestion that is wrong costs the reader a glance
+NEGATIVE_SUGGEST_LIMIT = 0.25
+L2 = 0.002
+
+
+@dataclass
+class Case:
+    id: str
+    text: str
+    good: frozenset[str]  # acceptable topics; empty = silence is right
+    kind: str
+    group: str
+    origin: str
+
+
+@dataclass
+class Row:
+    """One case as the decision sees it: candidate topics and their features."""
+
+    case: Case
+    topics: list[str]
+    features: list[dict[str, float]]
+
+
+def read_cases(paths: Iterable[Path], relabels: dict[str, dict[str, object]]) -> list[Case]:
+    cases = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                raw = json.loads(line)
+                if not raw.get("text"):
+                    continue
+                fix = relabels.get(raw["id"], {})
+                expected = fix.get("expected", raw.get("expected"))
+                also = fix.get("also", raw.get("also") or [])
+                good = frozenset([expected, *also]) if expected else frozenset()
+                cases.append(
+                    Case(
+                        id=raw["id"],
+                        text=raw["text"],
+                        good=good,
+                        kind=raw.get("kind", "?"),
+                        group=raw.get("source") or raw["id"],
+                        origin=path.name,
+                    )
+                )
+    return cases
+
+
+def read_relabels() -> dict[str, dict[str, object]]:
+    if not RELABELS.exists():
+        return {}
+    rows = [json.loads(line) for line in RELABELS.read_text(encoding="utf-8").splitlines() if line]
+    return {row["id"]: row for row in rows}
+
+
+def assign_folds(cases: list[Case], folds: int) -> list[int]:
+    """A fold per thread, stable across runs, sizes balanced greedily."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        groups[case.group].append(i)
+    order = sorted(groups, key=lambda g: hashlib.sha256(g.encode()).hexdigest())
+    order.sort(key=lambda g: -len(groups[g]))
+    sizes = [0] * folds
+    fold_of = [0] * len(cases)
+    for group in order:
+        k = sizes.index(min(sizes))
+        sizes[k] += len(groups[group])
+        for i in groups[group]:
+            fold_of[i] = k
+    return fold_of
+
+
+def without_sources(kb: KnowledgeBase, sources: set[str]) -> KnowledgeBase:
+    """The knowledge base minus every string taken from one of these threads."""
+    if not sources:
+        return kb
+    entries: list[Entry] = []
+    for entry in kb.entries:
+
+        def kept(texts: tuple[str, ...], entry: Entry = entry) -> tuple[str, ...]:
+            return tuple(t for t in texts if entry.sources.get(t) not in sources)
+
+        entries.append(
+            replace(
+                entry,
+                signatures=kept(entry.signatures),
+                questions={lang: kept(qs) for lang, qs in entry.questions.items()},
+            )
+        )
+    return KnowledgeBase(tuple(entries))
+
+
+class FeatureCache:
+    """Rows computed with a knowledge base that leaves out given folds' threads."""
+
+    def __init__(self, kb: KnowledgeBase, cases: list[Case], fold_of: list[int]) -> None:
+        self.kb = kb
+        self.cases = cases
+        self.fold_of = fold_of
+        self.fold_sources: dict[int, set[str]] = defaultdict(set)
+        for case, fold in zip(cases, fold_of, strict=True):
+            self.fold_sources[fold].add(case.group)
+        self.matchers: dict[frozenset[int], Matcher] = {}
+        self.rows: dict[tuple[int, frozenset[int]], Row] = {}
+
+    def matcher(self, excluded: frozenset[int]) -> Matcher:
+        if excluded not in self.matchers:
+            sources = set().union(*(self.fold_sources[k] for k in excluded))
+            self.matchers[excluded] = Matcher(without_sources(self.kb, sources))
+        return self.matchers[excluded]
+
+    def row(self, i: int, excluded: frozenset[int]) -> Row:
+        key = (i, excluded)
+        if key not in self.rows:
+            features = self.matcher(excluded).features(self.cases[i].text)
+            self.rows[key] = Row(self.cases[i], list(features), list(features.values()))
+        return self.rows[key]
+
+
+# -- the model -------------------------------------------------------------------------------
+
+
+class Design:
+    """Rows as padded arrays: X[case, candidate, feature], a mask and the good candidates."""
+
+    def __init__(self, rows: list[Row], names: list[str]) -> None:
+        width = max((len(r.topics) for r in rows), default=1) or 1
+        self.x = np.zeros((len(rows), width, len(names)))
+        self.mask = np.zeros((len(rows), width), dtype=bool)
+        self.good = np.zeros((len(rows), width), dtype=bool)
+        column = {name: j for j, name in enumerate(names)}
+        for i, row in enumerate(rows):
+            for c, (topic, feats) in enumerate(zip(row.topics, row.features, strict=True)):
+                self.mask[i, c] = True
+                self.good[i, c] = topic in row.case.good
+                for name, value in feats.items():
+                    if name in column:
+                        self.x[i, c, column[name]] = value
+        self.none_is_good = ~self.good.any(axis=1)
+
+
+def probabilities(design: Design, w: np.ndarray, b: float) -> np.ndarray:
+    """P(candidate) per case (same shape as the mask); 1 - row sum is P(none)."""
+    u = design.x @ w + b
+    u = np.where(design.mask, u, -np.inf)
+    top = np.maximum(u.max(axis=1, keepdims=True), 0.0)
+    e = np.where(design.mask, np.exp(u - top), 0.0)
+    total = np.exp(-top) + e.sum(axis=1, keepdims=True)
+    return np.asarray(e / total)
+
+
+def fit(design: Design, steps: int = 3000, rate: float = 0.05) -> tuple[np.ndarray, float]:
+    """Maximum likelihood with an L2 penalty, by Adam on the full batch."""
+    features = design.x.shape[2]
+    params = np.zeros(features + 1)
+    m = np.zeros_like(params)
+    v = np.zeros_like(params)
+    n = max(design.x.shape[0], 1)
+    for t in range(1, steps + 1):
+        w, b = params[:-1], params[-1]
+        p = probabilities(design, w, b)
+        # the target distribution: the model's own split among the acceptable choices
+        good_mass = np.where(design.good, p, 0.0).sum(axis=1)
+        q = np.where(design.good, p / np.maximum(good_mass, 1e-12)[:, None], 0.0)
+        d_u = p - q  # gradient of -log-likelihood with respect to each utility
+        grad_w = np.einsum("icf,ic->f", design.x, d_u) / n + 2 * L2 * w
+        grad_b = d_u.sum() / n
+        grad = np.append(grad_w, grad_b)
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad**2
+        params -= rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return params[:-1], float(params[-1])
+
+
+@dataclass
+class Outcome:
+    best: str | None  # the most probable candidate
+    confidence: float
+    right: bool  # the most probable candidate is acceptable
+    topical: bool
+    kind: str
+    origin: str
+    case_id: str
+
+
+def outcomes(rows: list[Row], design: Design, w: np.ndarray, b: float) -> list[Outcome]:
+    p = probabilities(design, w, b)
+    out = []
+    for i, row in enumerate(rows):
+        if row.topics:
+            c = int(np.argmax(p[i, : len(row.topics)]))
+            best, confidence = row.topics[c], float(p[i, c])
+        else:
+            best, confidence = None, 0.0
+        out.append(
+            Outcome(
+                best=best,
+                confidence=confidence,
+                right=best in row.case.good,
+                topical=bool(row.case.good),
+                kind=row.case.kind,
+                origin=row.case.origin,
+                case_id=row.case.id,
+            )
+        )
+    return out
+
+
+def pick_thresholds(results: list[Outcome]) -> tuple[float, float]:
+    """The answer threshold with the best utility that keeps answers on unrelated text
+    under the limit; then the suggestion threshold below it, by the same rule."""
+    negatives = max(sum(1 for r in results if not r.topical), 1)
+    grid = [x / 100 for x in range(5, 100)]
+    best_answer, best_value = 1.0, -1e9
+    for tau in grid:
+        answered = [r for r in results if r.confidence >= tau]
+        on_negatives = sum(1 for r in answered if not r.topical)
+        if on_negatives / negatives > NEGATIVE_ANSWER_LIMIT:
+            continue
+        right = sum(1 for r in answered if r.right)
+        value = right - WRONG_ANSWER_COST * (len(answered) - right)
+        if value > best_value:
+            best_answer, best_value = tau, value
+    best_suggest, best_value = best_answer, 0.0
+    for tau in grid:
+        if tau >= best_answer:
+            break
+        offered = [r for r in results if tau <= r.confidence < best_answer]
+        on_negatives = sum(1 for r in offered if not r.topical)
+        if on_negatives / negatives > NEGATIVE_SUGGEST_LIMIT:
+            continue
+        right = sum(1 for r in offered if r.right)
+        value = right - SUGGEST_WRONG_COST * (len(offered) - right)
+        if value > best_value:
+            best_suggest, best_value = tau, value
+    return best_answer, best_suggest
+
+
+# -- cross-validation --------------------------------------------------------------------------
+
+
+def feature_names(cache: FeatureCache) -> list[str]:
+    names: set[str] = set()
+    for i in range(len(cache.cases)):
+        for feats in cache.row(i, frozenset({cache.fold_of[i]})).features:
+            names.update(feats)
+    return sorted(names)
+
+
+def oof_thresholds(
+    cache: FeatureCache, train: list[int], test_fold: int | None, names: list[str]
+) -> tuple[float, float]:
+    """Thresholds from out-of-fold probabilities within the training cases."""
+    inner_folds = sorted({cache.fold_of[i] for i in train})
+    pooled: list[Outcome] = []
+    for inner in inner_folds:
+        fit_on = [i for i in train if cache.fold_of[i] != inner]
+        held = [i for i in train if cache.fold_of[i] == inner]
+        rows_fit = [cache.row(i, _excluded(cache.fold_of[i], test_fold, inner)) for i in fit_on]
+        w, b = fit(Design(rows_fit, names), steps=1500)
+        rows_held = [cache.row(i, _excluded(inner, test_fold)) for i in held]
+        pooled += outcomes(rows_held, Design(rows_held, names), w, b)
+    return pick_thresholds(pooled)
+
+
+def _excluded(*folds: int | None) -> frozenset[int]:
+    return frozenset(f for f in folds if f is not None)
+
+
+@dataclass
+class Judged:
+    outcome: Outcome
+    decision: str  # answer | suggest | silent
+
+
+def judge(results: list[Outcome], answer: float, suggest: float) -> list[Judged]:
+    out = []
+    for r in results:
+        if r.confidence >= answer:
+            decision = "answer"
+        elif r.confidence >= suggest:
+            decision = "suggest"
+        else:
+            decision = "silent"
+        out.append(Judged(r, decision))
+    return out
+
+
+def report(title: str, judged: list[Judged]) -> dict[str, float]:
+    print(f"\n{title}")
+    header = (
+        f"{'kind':16}{'cases':>6}{'answered right':>16}{'+ suggested':>13}"
+        f"{'ranked 1st':>12}{'wrong answers':>15}"
+    )
+    print(header)
+    kinds = sorted({j.outcome.kind for j in judged})
+    figures: dict[str, float] = {}
+    for kind in [*kinds, "all with a topic"]:
+        if kind == "all with a topic":
+            rows = [j for j in judged if j.outcome.topical]
+        else:
+            rows = [j for j in judged if j.outcome.kind == kind]
+        if not rows:
+            continue
+        n = len(rows)
+        if rows[0].outcome.topical or kind == "all with a topic":
+            answered = sum(1 for j in rows if j.decision == "answer" and j.outcome.right)
+            offered = sum(1 for j in rows if j.decision != "silent" and j.outcome.right)
+            ranked = sum(1 for j in rows if j.outcome.right)
+            wrong = sum(1 for j in rows if j.decision == "answer" and not j.outcome.right)
+            print(
+                f"{kind:16}{n:>6}{answered / n:>16.1%}{offered / n:>13.1%}"
+                f"{ranked / n:>12.1%}{wrong / n:>15.1%}"
+            )
+            if kind == "all with a topic":
+                figures.update(
+                    answered_right=answered / n, offered_right=offered / n, wrong=wrong / n
+                )
+        else:
+            answered = sum(1 for j in rows if j.decision == "answer")
+            offered = sum(1 for j in rows if j.decision == "suggest")
+            print(f"{kind:16}{n:>6}   answered {answered / n:6.1%}   suggested {offered / n:6.1%}")
+    silent_rows = [j for j in judged if not j.outcome.topical]
+    if silent_rows:
+        n = len(silent_rows)
+        answered = sum(1 for j in silent_rows if j.decision == "answer")
+        offered = sum(1 for j in silent_rows if j.decision == "suggest")
+        print(
+            f"{'all unrelated':16}{n:>6}   answered {answered / n:6.1%}   "
+            f"suggested {offered / n:6.1%}"
+        )
+        figures.update(false_answers=answered / n, false_suggestions=offered / n)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--cases", type=Path, action="append", default=[], help="more cases")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="write bot/matching/model.json")
+    parser.add_argument("--misses", action="store_true", help="list the cross-validated misses")
+    parser.add_argument("--no-own", action="store_true", help="leave tests/eval/real.jsonl out")
+    args = parser.parse_args()
+    relabels = read_relabels()
+    paths = ([] if args.no_own else [OWN_CASES]) + args.cases
+    cases = read_cases([p for p in paths if p.exists()], relabels)
+    fold_of = assign_folds(cases, args.folds)
+    kb = load()
+    cache = FeatureCache(kb, cases, fold_of)
+    names = feature_names(cache)
+    print(
+        f"{len(cases)} cases from {', '.join(p.name for p in paths)}; "
+        f"{len({c.group for c in cases})} threads in {args.folds} folds; "
+        f"{len(names)} features; {len(relabels)} disputed labels replaced ({RELABELS.name})"
+    )
+    judged: list[Judged] = []
+    for k in range(args.folds):
+        train = [i for i in range(len(cases)) if fold_of[i] != k]
+        test = [i for i in range(len(cases)) if fold_of[i] == k]
+        answer, suggest = oof_thresholds(cache, train, k, names)
+        rows_fit = [cache.row(i, _excluded(fold_of[i], k)) for i in train]
+        w, b = fit(Design(rows_fit, names))
+        rows_test = [cache.row(i, _excluded(k)) for i in test]
+        judged += judge(outcomes(rows_test, Design(rows_test, names), w, b), answer, suggest)
+    figures = report(f"cross-validated ({args.folds} folds, nested thresholds)", judged)
+    for origin in sorted({j.outcome.origin for j in judged}):
+        report(f"  of which {origin}", [j for j in judged if j.outcome.origin == origin])
+    if args.misses:
+        print("\nmisses (cross-validated):")
+        for j in judged:
+            o = j.outcome
+            if (o.topical and not (j.decision == "answer" and o.right)) or (
+                not o.topical and j.decision != "silent"
+            ):
+                print(f"  {o.case_id:8} {o.kind:14} {j.decision:8} {o.best} ({o.confidence:.2f})")
+
+    # the shipped model: every case, thresholds from the pooled out-of-fold probabilities
+    answer, suggest = oof_thresholds(cache, list(range(len(cases))), None, names)
+    rows_all = [cache.row(i, _excluded(fold_of[i])) for i in range(len(cases))]
+    w, b = fit(Design(rows_all, names))
+    model = DecisionModel(
+        weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True) if abs(x) > 1e-4},
+        bias=round(b, 4),
+        answer=answer,
+        suggest=suggest,
+        info={
+            "fitted_by": "bench/fit.py",
+            "date": datetime.date.today().isoformat(),
+            "cases": len(cases),
+            "folds": args.folds,
+            "cross_validated": {k: round(v, 3) for k, v in figures.items()},
+        },
+    )
+    print(f"\nthresholds: answer {answer:.2f}, suggest {suggest:.2f}")
+    print("weights:", ", ".join(f"{n}={v:+.2f}" for n, v in model.weights.items()))
+    full = Matcher(kb, config=MatcherConfig(model=model))
+    for path in paths:
+        if not path.exists():
+            continue
+        subset = [c for c in cases if c.origin == path.name]
+        judged_full = []
+        for case in subset:
+            match = full.match(case.text)
+            best = match.best.topic if match.best else None
+            outcome = Outcome(
+                best=best,
+                confidence=match.score / 100,
+                right=best in case.good,
+                topical=bool(case.good),
+                kind=case.kind,
+                origin=case.origin,
+                case_id=case.id,
+            )
+            judged_full.append(Judged(outcome, match.decision))
+        report(f"{path.name} with the shipped model and the whole knowledge base", judged_full)
+    if args.write:
+        MODEL.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {MODEL.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""What the decision sees about each candidate topic: numbers between about 0 and 1.
+
+Names are the contract between this module, the fitted model (``model.json``) and the
+fitting script (``bench/fit.py``): renaming one means refitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.matching.index import CODE, STATUS, StringHit
+from bot.matching.signals import Signals, is_error_line
+
+
+@dataclass(frozen=True)
+class ProfileHit:
+    score: float  # 0–100-ish: cosine and lead over the next topic, discounted for thin evidence
+    cosine: float
+
+
+def candidate_features(
+    topic: str,
+    strings: dict[str, StringHit],
+    profiles: dict[str, ProfileHit],
+    cued: set[str],
+    signals: Signals,
+) -> dict[str, float]:
+    hit = strings.get(topic)
+    string = hit.score / 100 if hit else 0.0
+    others = [h.score / 100 for t, h in strings.items() if t != topic]
+    best_other = max(others, default=0.0)
+    profile_hit = profiles.get(topic)
+    profile = min(profile_hit.score / 100, 1.5) if profile_hit else 0.0
+    best_other_profile = max(
+        (min(p.score / 100, 1.5) for t, p in profiles.items() if t != topic), default=0.0
+    )
+    signature = 1.0 if hit and hit.doc.kind == "signature" else 0.0
+    features = {
+        "string": string,
+        "string_gap": max(-1.0, min(1.0, string - best_other)),
+        "string_top": 1.0 if hit and string >= best_other else 0.0,
+        "signature": signature,
+        "profile": profile,
+        "profile_gap": max(-1.0, min(1.0, profile - best_other_profile)),
+        "profile_top": 1.0 if profile_hit and profile >= best_other_profile else 0.0,
+        "cue": 1.0 if topic in cued else 0.0,
+        "cue_elsewhere": 1.0 if cued and topic not in cued else 0.0,
+        "prose": signals.prose,
+        "question": signals.question,
+        "acr": signals.acr,
+        "registry": signals.registry,
+        "foreign": signals.foreign,
+        "unrelated": signals.unrelated,
+        "length": signals.length,
+    }
+    if hit and signature:
+        doc = hit.doc
+        features["support"] = min(hit.support, 2) / 2
+        features["specific"] = min(len(doc.text), 200) / 200
+        features["coded"] = (
+            1.0
+            if (doc.statuses and doc.statuses & set(STATUS.findall(hit.segment)))
+            or (doc.codes and doc.codes & set(CODE.findall(hit.segment)))
+            else 0.0
+        )
+        features["error_line"] = 1.0 if is_error_line(hit.segment) else 0.0
+        features["explains"] = min(1.0, len(doc.text) / max(len(hit.segment), 1))
+        features["subsumed"] = _subsumed(topic, hit, strings)
+    # interactions a linear model cannot form by itself
+    features["string_prose"] = string * signals.prose
+    features["profile_prose"] = profile * signals.prose
+    features["string_foreign"] = string * signals.foreign
+    features["profile_no_acr"] = profile * (1 - signals.acr)
+    features["string_no_acr"] = string * (1 - signals.acr)
+    features["string_no_registry"] = string * (1 - signals.registry)
+    return features
+
+
+def _subsumed(topic: str, hit: StringHit, strings: dict[str, StringHit]) -> float:
+    """1 when another topic matched a longer string that contains this topic's whole match:
+    the longer signature explains the paste more specifically (a bare `unauthorized:
+    authentication required` inside a Red Hat pull failure)."""
+    inner = hit.doc.text
+    for other, other_hit in strings.items():
+        if other == topic or other_hit.score < 80:
+            continue
+        outer = other_hit.doc.text
+        if len(inner) < len(outer) and inner in outer:
+            return 1.0
+    return 0.0

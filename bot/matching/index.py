@@ -1,0 +1,175 @@
+"""The error-text channel: every signature and question, indexed once, scored with rapidfuzz.
+
+A token prefilter (inverted index, IDF weights) short-lists the knowledge strings that share
+the most rare words with a paste; only those pay for a fuzzy comparison. Signatures score by
+partial alignment (the error line is usually inside a longer line), questions by how much
+of each other's rare words the two texts share plus token order.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.knowledge import KnowledgeBase
+from bot.matching.normalise import normalise, strip_free_placeholders
+from bot.matching.tuning import MatcherConfig
+from bot.matching.words import tokens
+
+STATUS = re.compile(r"(?<![\w.])[45]\d\d(?!\w)")
+CODE = re.compile(r"\b[a-z]+(?:_[a-z]+){1,5}\b")
+
+
+@dataclass(frozen=True)
+class Doc:
+    topic: str
+    kind: str  # signature | question
+    text: str  # normalised
+    original: str
+    weight: float  # total IDF weight of its tokens
+    tokens: frozenset[str]
+    statuses: frozenset[str]  # HTTP status codes in a signature: they must match
+    codes: frozenset[str]  # error codes (connectivity_dns_error): they must match too
+    source: str | None  # the real report it was taken from, if any
+
+
+@dataclass
+class StringHit:
+    """A topic's best knowledge string against the paste."""
+
+    score: float
+    doc: Doc
+    segment: str
+    support: int = 0  # further signatures of the topic that also match well
+
+
+class StringIndex:
+    def __init__(self, kb: KnowledgeBase, config: MatcherConfig) -> None:
+        self.config = config
+        raw: list[tuple[str, str, str, str | None]] = []
+        for entry in kb.entries:
+            raw += [(entry.id, "signature", s, entry.sources.get(s)) for s in entry.signatures]
+            for lang in entry.questions:
+                raw += [
+                    (entry.id, "question", q, entry.sources.get(q))
+                    for q in entry.questions[lang]
+                ]
+            raw += [(entry.id, "question", entry.title[lang], None) for lang in entry.title]
+        normalised = [
+            strip_free_placeholders(normalise(text)) if kind == "signature" else normalise(text)
+            for _, kind, text, _ in raw
+        ]
+        doc_tokens = [set(tokens(n)) for n in normalised]
+        df: dict[str, int] = defaultdict(int)
+        for toks in doc_tokens:
+            for tok in toks:
+                df[tok] += 1
+        n_docs = max(len(raw), 1)
+        self.idf = {tok: math.log(1 + n_docs / count) for tok, count in df.items()}
+        self.max_idf = math.log(1 + n_docs)
+        self.docs: list[Doc] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, ((topic, kind, original, source), norm, toks) in enumerate(
+            zip(raw, normalised, doc_tokens, strict=True)
+        ):
+            weight = sum(self.idf[t] for t in toks) or 1.0
+            signature = kind == "signature"
+            self.docs.append(
+                Doc(
+                    topic=topic,
+                    kind=kind,
+                    text=norm,
+                    original=original,
+                    weight=weight,
+                    tokens=frozenset(toks),
+                    statuses=frozenset(STATUS.findall(norm)) if signature else frozenset(),
+                    codes=frozenset(CODE.findall(norm)) if signature else frozenset(),
+                    source=source,
+                )
+            )
+            for tok in toks:
+                self.postings[tok].append(i)
+        self.inverse_weight = [1.0 / d.weight for d in self.docs]
+
+    def salience(self, segment_tokens: set[str]) -> float:
+        """How much rare knowledge-base vocabulary a segment carries."""
+        return sum(self.idf.get(t, 0.0) for t in segment_tokens)
+
+    def weight(self, toks: set[str]) -> float:
+        """IDF mass of a segment; words the knowledge base never uses weigh the most."""
+        return sum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
+
+    def best_per_topic(
+        self, segments: list[str], seg_tokens: list[set[str]]
+    ) -> dict[str, StringHit]:
+        """Each topic's best signature or question against any of the segments."""
+        config = self.config
+        union = set().union(*seg_tokens) if seg_tokens else set()
+        seg_weights = [self.weight(toks) for toks in seg_tokens]
+        best: dict[str, StringHit] = {}
+        support: dict[str, int] = defaultdict(int)
+        for i in self._shortlist(union):
+            doc = self.docs[i]
+            score, where = 0.0, ""
+            for seg, toks, seg_weight in zip(segments, seg_tokens, seg_weights, strict=True):
+                shared = sum(self.idf[t] for t in doc.tokens & toks)
+                # a string whose rare words are mostly absent cannot align well: skip the
+                # costly fuzzy comparison
+                if shared >= config.min_recall * doc.weight:
+                    value = self._score(doc, seg, shared, seg_weight)
+                    if value > score:
+                        score, where = value, seg
+            if doc.kind == "signature" and score >= config.support_min:
+                support[doc.topic] += 1
+            hit = best.get(doc.topic)
+            if hit is None or score > hit.score:
+                best[doc.topic] = StringHit(score, doc, where)
+        for topic, count in support.items():
+            best[topic].support = count - 1
+        return {topic: hit for topic, hit in best.items() if hit.score > 0}
+
+    def _shortlist(self, words: set[str]) -> list[int]:
+        """Knowledge strings sharing the most (relative) IDF mass with the text.
+
+        Rare words go first and the number of postings read is capped, so a huge knowledge
+        base or a word every entry uses cannot make one paste expensive.
+        """
+        overlap: dict[int, float] = defaultdict(float)
+        budget = self.config.postings_budget
+        for tok in sorted(words, key=lambda t: -self.idf.get(t, 0.0)):
+            weight = self.idf.get(tok)
+            if weight is None or budget <= 0:
+                continue
+            postings = self.postings[tok][:budget]
+            budget -= len(postings)
+            for i in postings:
+                overlap[i] += weight
+        inverse = self.inverse_weight
+        return heapq.nlargest(
+            self.config.shortlist, overlap, key=lambda i: overlap[i] * inverse[i]
+        )
+
+    def _score(self, doc: Doc, segment: str, shared: float, seg_weight: float) -> float:
+        config = self.config
+        recall = min(1.0, shared / doc.weight)  # how much of the knowledge string is present
+        if doc.kind == "signature":
+            aligned = fuzz.partial_ratio(doc.text, segment)
+            # a paste much shorter than the signature is only a fragment of it
+            ratio = len(segment) / max(len(doc.text), 1)
+            if ratio < 1.0:
+                aligned *= max(ratio, 0.1) ** config.fragment_exponent
+            if doc.statuses and not doc.statuses & set(STATUS.findall(segment)):
+                aligned *= config.code_mismatch  # 401 and 429 differ in three characters only
+            if doc.codes and not doc.codes & set(CODE.findall(segment)):
+                aligned *= config.code_mismatch  # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
+            return float(aligned * (0.7 + 0.3 * recall))
+        precision = min(1.0, shared / seg_weight)  # how much of the text the question explains
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        fuzzy = fuzz.token_sort_ratio(doc.text, segment)
+        weight = config.question_f1_weight
+        return float(weight * 100 * f1 + (1 - weight) * fuzzy)

@@ -1,0 +1,110 @@
+"""Facts about a whole paste that say how far to trust a match, whatever the topic.
+
+An error string that ACR prints can also be printed by Blob Storage, GitHub's registry or a
+plain Kubernetes cluster; a description in prose needs more evidence than a tool's own line.
+These signals are inputs to the fitted decision (bot/matching/decision.py), which learns
+from real pastes how much each one weighs. They are read with substring and set lookups
+only, so they cost the same on any text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.matching.words import STOP, WORD
+
+# Phrases (lower-case substrings) and whole words that place a paste somewhere.
+_ACR_PHRASES = ("azurecr.", "azureacr.", "containerregistry", "container registry", "az acr")
+_ACR_WORDS = frozenset({"acr", "реестр", "реестра", "реестре", "реестру", "реестром"})
+_REGISTRY_PHRASES = (
+    "registr",
+    "docker",
+    "manifest",
+    "kubelet",
+    "containerd",
+    "imagepullbackoff",
+    "errimagepull",
+    "образ",
+)
+_REGISTRY_WORDS = frozenset({"image", "images", "pull", "push", "pulling", "pushing", "helm", "oci"})
+_FOREIGN_PHRASES = (
+    "ghcr.io",
+    "gcr.io",
+    "pkg.dev",
+    "amazonaws.com",
+    "quay.io",
+    "openshift",
+    "blob.core.windows.net",
+    "artifactory",
+    "jfrog",
+    "registry.gitlab",
+    "gitlab registry",
+    "hub.docker.com",
+    "registry-1.docker.io",
+    "storage account",
+    "key vault",
+    "keyvault",
+    "google cloud",
+)
+_FOREIGN_WORDS = frozenset({"ecr", "harbor", "nexus", "s3", "aws", "gcr", "ghcr", "quay"})
+_UNRELATED_PHRASES = (
+    "npm err!",
+    "traceback (most recent call last)",
+    "exception in thread",
+    "modulenotfounderror",
+    "nullpointerexception",
+    "segmentation fault",
+    "node_modules",
+    "terraform state",
+    ".java:",
+)
+_UNRELATED_WORDS = frozenset(
+    {"pip", "psql", "postgres", "postgresql", "mysql", "maven", "gradle", "webpack"}
+)
+ERROR_WORDS = re.compile(
+    r"error|denied|fail|unauthori[sz]ed|forbidden|refused|timeout|timed out|not found|"
+    r"unknown|invalid|cannot|can't|unable|exceeded|disallowed|no such host|x509|"
+    r"toomanyrequests|ошибк|не удал|не могу|не работает",
+    re.IGNORECASE,
+)
+_SCAN = 6_000  # characters read for these signals: the facts show early or not at all
+
+
+@dataclass(frozen=True)
+class Signals:
+    acr: float  # 1 when the paste names ACR (a login server, `az acr`, "container registry")
+    registry: float  # 1 when it talks about images, pulls, pushes or registries at all
+    foreign: float  # 1 when it names another registry or product with look-alike errors
+    unrelated: float  # 1 when it comes from an ecosystem unrelated to images
+    prose: float  # share of function words: people's sentences rather than tool output
+    length: float  # log10 of the length, over 5 (0.2 for ten characters, 1.0 for 100,000)
+    question: float  # 1 when it reads as a question
+
+
+def read_signals(text: str, question: bool) -> Signals:
+    sample = text[:_SCAN] if len(text) <= 2 * _SCAN else text[:_SCAN] + "\n" + text[-_SCAN:]
+    low = sample.lower()
+    words = WORD.findall(low)
+    vocabulary = set(words)
+    function_words = sum(1 for w in words if w in STOP)
+    return Signals(
+        acr=_found(low, vocabulary, _ACR_PHRASES, _ACR_WORDS),
+        registry=_found(low, vocabulary, _REGISTRY_PHRASES, _REGISTRY_WORDS),
+        foreign=_found(low, vocabulary, _FOREIGN_PHRASES, _FOREIGN_WORDS),
+        unrelated=_found(low, vocabulary, _UNRELATED_PHRASES, _UNRELATED_WORDS),
+        prose=function_words / max(len(words), 8),
+        length=min(1.0, math.log10(max(len(text), 1)) / 5),
+        question=1.0 if question else 0.0,
+    )
+
+
+def _found(
+    low: str, vocabulary: set[str], phrases: tuple[str, ...], words: frozenset[str]
+) -> float:
+    return 1.0 if not words.isdisjoint(vocabulary) or any(p in low for p in phrases) else 0.0
+
+
+def is_error_line(segment: str) -> bool:
+    return ERROR_WORDS.search(segment) is not None

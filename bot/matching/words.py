@@ -1,0 +1,49 @@
+"""Word stems shared by every scorer: the same text always yields the same tokens."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
+# Function words and chat fillers: a rare filler ("really", "guys") shared with one knowledge
+# string would otherwise look like strong evidence for its topic.
+_STOP_WORDS = (
+    "a an the to of in on for and or is are be it this that with from at by as was were my "
+    "our your we i you me can how why what when where do does did not no but if so get got "
+    "have has any there please help us after before into out up "
+    "really very just still even also some anyone someone anything something guys folks team "
+    "hi hey hello thanks thank tips idea ideas way ways again now today yesterday "
+    "would should could will shall might may one all its it's i'm we're they them their "
+    "и в на с по не что как для это из у к о а но ли же или при то так мой наш мне нас есть "
+    "бы был была было были от до очень просто ещё еще уже вообще всё все вот тут там "
+    "ребята коллеги привет спасибо подскажите кто-нибудь кто может можно сегодня вчера опять "
+    "снова почему зачем какой какая какие который мы вы они он она оно я ты"
+)
+STOP = frozenset(_STOP_WORDS.split())
+RU_STEM = 5
+EN_STEM = 6
+_CYRILLIC_WORD = re.compile(r"^[а-яё]")
+_ENGLISH_ENDINGS = ("ing", "ies", "ed", "es", "s")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # words repeat across pastes; the cache is bounded
+def stem(word: str) -> str:
+    """A crude stem: enough to join registry/registries, образ/образы/образов, push/pushing.
+
+    Russian inflects at the end of the word, so a short prefix is a fair stem; English loses
+    a regular ending first, then keeps a longer prefix.
+    """
+    if _CYRILLIC_WORD.match(word):
+        return word[:RU_STEM]
+    if len(word) > 4 and not word.startswith("<"):
+        for ending in _ENGLISH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+    return word[:EN_STEM]
+
+
+def tokens(text: str) -> list[str]:
+    """Stems of the words of an already lower-cased text, function words left out."""
+    return [stem(w) for w in WORD.findall(text) if w not in STOP and len(w) > 1]
