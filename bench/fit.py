@@ -383,7 +383,9 @@ def report(title: str, judged: list[Judged]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--cases", type=Path, action="append", default=[], help="more cases")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="write bot/matching/model.json")

@@ -53,6 +53,7 @@ def _short(locale: str) -> str | None:
 class Outcome(StrEnum):
     ANSWER = "answer"  # a confident match: the full answer in the thread
     REPEAT = "repeat"  # the same topic was answered in this channel recently: link to it
+    SUGGEST = "suggest"  # a likely topic, offered privately to the person who pasted
     NO_ANSWER = "no_answer"  # asked directly (DM or mention) but nothing matched confidently
     SILENT = "silent"  # nothing confident in a channel: say nothing
     DUPLICATE = "duplicate"  # a retry, a second replica, or the other event of the same paste
@@ -88,6 +89,10 @@ class Decision:
     @property
     def posts(self) -> bool:
         return self.outcome in (Outcome.ANSWER, Outcome.REPEAT, Outcome.NO_ANSWER)
+
+    @property
+    def suggests(self) -> bool:
+        return self.outcome is Outcome.SUGGEST
 
 
 @dataclass(frozen=True)
@@ -203,12 +208,18 @@ class Triage:
         if not self.claim_event(paste.event_id):
             return Decision(Outcome.DUPLICATE, self.services.default_language, thread)
         match = self.matcher.match(paste.text)
-        if match.topic is None and not (paste.direct or paste.mention):
+        asked = paste.direct or paste.mention
+        # a likely topic is offered to the person who pasted only; nobody else is bothered
+        suggest = match.suggestion is not None and paste.user_id is not None and not asked
+        if match.topic is None and not asked and not suggest:
             TRIAGE_OUTCOME.labels(topic="none").inc()
             return Decision(Outcome.SILENT, self.services.default_language, thread, match)
         if not self.store.claim(self._message_key(paste), MESSAGE_TTL):
             return Decision(Outcome.DUPLICATE, self.services.default_language, thread, match)
         lang = self.language(paste.text, match.question, paste.user_id, locale_of)
+        if suggest:
+            TRIAGE_OUTCOME.labels(topic="suggested").inc()
+            return Decision(Outcome.SUGGEST, lang, thread, match)
         TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
         if match.topic is None:
             return Decision(Outcome.NO_ANSWER, lang, thread, match)
@@ -234,6 +245,10 @@ class Triage:
     def claim_pick(self, channel: str, thread: str | None, topic: str) -> bool:
         """True for the first "Not it" pick of ``topic`` in this thread, across replicas."""
         return self.store.claim(f"picked:{channel}:{thread}:{topic}", PICK_TTL)
+
+    def release_pick(self, channel: str, thread: str | None, topic: str) -> None:
+        """Undo a pick whose post failed, so the next click can post it."""
+        self.store.delete(f"picked:{channel}:{thread}:{topic}")
 
     @staticmethod
     def _event_key(event_id: str) -> str:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.commands import parse
 from bot.errors import BotError
 from bot.knowledge import Entry
+from bot.matching import Decision, Match
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
@@ -45,6 +46,7 @@ def register(app: App, services: Services) -> None:
     _register_feedback(app, triage)
     _register_topics(app, triage)
     _register_post(app, triage)
+    _register_suggestion(app, triage)
     _register_run(app, triage)
 
 
@@ -195,6 +197,58 @@ def _register_post(app: App, triage: Triage) -> None:
             _post_failed(respond, lang, exc)
             return
         respond(text=render.words(lang)["posted"], replace_original=True)
+
+
+def _register_suggestion(app: App, triage: Triage) -> None:
+    kb = triage.services.kb
+
+    @app.action(render.SUGGEST_POST)
+    def on_suggest_post(
+        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        EVENTS_RECEIVED.labels(kind="action").inc()
+        data = _json_value(body)
+        user, channel, _ = interaction_ids(body)
+        lang = _lang_of(triage, data, user, client)
+        entry = kb.get(str(data.get("t")))
+        thread = str(data.get("th") or "") or None
+        if entry is None or not channel or not thread:
+            respond(text=render.words(lang)["gone"], response_type="ephemeral")
+            return
+        if not triage.claim_pick(channel, thread, entry.id):
+            respond(delete_original=True)  # someone already posted it: nothing to add
+            return
+        match = Match(
+            topic=entry.id,
+            score=0.0,
+            language=lang,
+            registry=str(data.get("r") or "") or None,
+            decision=Decision.ANSWER,
+        )
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread,
+                text=entry.title[lang],
+                blocks=render.answer_blocks(kb, match, lang),
+            )
+        except SLACK_FAILURES as exc:
+            triage.release_pick(channel, thread, entry.id)
+            _post_failed(respond, lang, exc)
+            return
+        event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
+        respond(delete_original=True)
+
+    @app.action(render.SUGGEST_NOT_IT)
+    def on_suggest_not_it(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        EVENTS_RECEIVED.labels(kind="action").inc()
+        data = _json_value(body)
+        user, _, _ = interaction_ids(body)
+        topic = str(data.get("t"))
+        triage.record_feedback(topic, "not_it", user, f"suggestion:{data.get('th')}")
+        respond(delete_original=True)
 
 
 def _register_run(app: App, triage: Triage) -> None:

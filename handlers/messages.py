@@ -90,6 +90,9 @@ def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
         channel=paste.channel_id,
         event_id=paste.event_id,
     )
+    if decision.suggests:
+        _suggest(triage, client, paste, decision)
+        return
     if not decision.posts:
         return
     blocks, text = _render(triage, client, paste, decision)
@@ -103,6 +106,29 @@ def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
         triage.release(paste, decision)
         return
     event(log, "triage.posted", channel=paste.channel_id, outcome=decision.outcome.value)
+
+
+def _suggest(triage: Triage, client: WebClient, paste: Paste, decision: Decision) -> None:
+    """Offer the likely topic to the person who pasted, in the thread, visible to them only."""
+    match = decision.match
+    assert match is not None and match.suggestion is not None and paste.user_id is not None
+    entry = triage.services.kb[match.suggestion]
+    try:
+        client.chat_postEphemeral(
+            channel=paste.channel_id,
+            user=paste.user_id,
+            thread_ts=decision.thread_ts,
+            text=render.words(decision.lang)["is_it"].format(title=entry.title[decision.lang]),
+            blocks=render.suggestion_blocks(
+                entry, decision.lang, decision.thread_ts, match.registry
+            ),
+        )
+    except SLACK_FAILURES as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        event(log, "triage.suggest_failed", logging.ERROR, channel=paste.channel_id, error=error)
+        triage.release(paste, decision)
+        return
+    event(log, "triage.suggested", channel=paste.channel_id, topic=entry.id)
 
 
 def _render(

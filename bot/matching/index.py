@@ -56,8 +56,7 @@ class StringIndex:
             raw += [(entry.id, "signature", s, entry.sources.get(s)) for s in entry.signatures]
             for lang in entry.questions:
                 raw += [
-                    (entry.id, "question", q, entry.sources.get(q))
-                    for q in entry.questions[lang]
+                    (entry.id, "question", q, entry.sources.get(q)) for q in entry.questions[lang]
                 ]
             raw += [(entry.id, "question", entry.title[lang], None) for lang in entry.title]
         normalised = [
@@ -150,9 +149,7 @@ class StringIndex:
             for i in postings:
                 overlap[i] += weight
         inverse = self.inverse_weight
-        return heapq.nlargest(
-            self.config.shortlist, overlap, key=lambda i: overlap[i] * inverse[i]
-        )
+        return heapq.nlargest(self.config.shortlist, overlap, key=lambda i: overlap[i] * inverse[i])
 
     def _score(self, doc: Doc, segment: str, shared: float, seg_weight: float) -> float:
         config = self.config

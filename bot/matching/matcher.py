@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import heapq
 import re
+
 from bot.knowledge import KnowledgeBase
 from bot.matching.features import ProfileHit, candidate_features
 from bot.matching.index import StringHit, StringIndex
@@ -112,9 +113,7 @@ class Matcher:
         probabilities = model.choose([model.utility(features[t]) for t in topics])
         return [Candidate(t, 100 * p) for t, p in zip(topics, probabilities, strict=True)]
 
-    def _analyse(
-        self, text: str
-    ) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
+    def _analyse(self, text: str) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
         segments = self._segments(text)
         seg_tokens = [set(tokens(s)[: config.max_tokens]) for s in segments]
@@ -132,7 +131,6 @@ class Matcher:
         }
         return features, strings
 
-
     def _segments(self, text: str) -> list[str]:
         """The text to score: the distinct segments richest in knowledge-base vocabulary;
         a short paste is also scored whole, so a signature split over lines still aligns."""
@@ -145,10 +143,7 @@ class Matcher:
                 piece
                 for _, _, piece in heapq.nlargest(
                     config.normalise_at_most,
-                    (
-                        (index.salience(set(tokens(p.lower()))), -i, p)
-                        for i, p in enumerate(pieces)
-                    ),
+                    ((index.salience(set(tokens(p.lower()))), -i, p) for i, p in enumerate(pieces)),
                 )
             ]
         segments = distinct_normalised(pieces)
@@ -158,7 +153,7 @@ class Matcher:
         )
         chosen = [s for salience, _, s in ranked if salience > 0]
         joined = " ".join(segments)
-        if 1 < len(segments) and len(joined) <= config.short_paste:
+        if len(segments) > 1 and len(joined) <= config.short_paste:
             chosen.append(joined)
         return chosen
 

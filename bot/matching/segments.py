@@ -57,17 +57,17 @@ def _anchored_lines(text: str, start: int, end: int, limits: SegmentLimits) -> l
             at = lower.rfind(anchor, start, line_start) if line_start > start else -1
     half = limits.anchor_line_chars // 2
     lines = []
-    for line_start in sorted(found)[-limits.anchor_lines :]:
-        line_end = text.find("\n", line_start, end)
-        line_end = end if line_end == -1 else line_end
-        if line_end - line_start > limits.anchor_line_chars:
+    for first in sorted(found)[-limits.anchor_lines :]:
+        last = text.find("\n", first, end)
+        last = end if last == -1 else last
+        if last - first > limits.anchor_line_chars:
             # a huge line: keep the part around its first error word
             at = min(
-                (p for a in ERROR_ANCHORS if (p := lower.find(a, line_start, line_end)) != -1),
-                default=line_start,
+                (p for a in ERROR_ANCHORS if (p := lower.find(a, first, last)) != -1),
+                default=first,
             )
-            line_start, line_end = max(line_start, at - half), min(line_end, at + half)
-        lines.append(text[line_start:line_end])
+            first, last = max(first, at - half), min(last, at + half)  # noqa: PLW2901
+        lines.append(text[first:last])
     return lines
 
 

@@ -28,7 +28,9 @@ _REGISTRY_PHRASES = (
     "errimagepull",
     "образ",
 )
-_REGISTRY_WORDS = frozenset({"image", "images", "pull", "push", "pulling", "pushing", "helm", "oci"})
+_REGISTRY_WORDS = frozenset(
+    {"image", "images", "pull", "push", "pulling", "pushing", "helm", "oci"}
+)
 _FOREIGN_PHRASES = (
     "ghcr.io",
     "gcr.io",

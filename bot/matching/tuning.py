@@ -43,7 +43,7 @@ class DecisionModel:
         """Probabilities of the candidates (same order); the rest is "none of them"."""
         if not utilities:
             return []
-        top = max(max(utilities), 0.0)
+        top = max(*utilities, 0.0)
         exps = [math.exp(u - top) for u in utilities]
         total = math.exp(-top) + sum(exps)
         return [e / total for e in exps]
@@ -78,7 +78,7 @@ def shipped_model() -> DecisionModel:
 @dataclass(frozen=True)
 class MatcherConfig:
     model: DecisionModel
-    limits: SegmentLimits = SegmentLimits()
+    limits: SegmentLimits = field(default_factory=SegmentLimits)
     # how much of a paste is scored
     max_segments: int = 8
     normalise_at_most: int = 40  # pieces of a long paste normalised, after a raw ranking

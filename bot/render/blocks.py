@@ -22,6 +22,8 @@ RUN_COMMAND = "acr_run_command"
 FAQ_SHOW = "faq_show"
 SHARE = "share_topic"
 POST_IN_THREAD = "post_in_thread"
+SUGGEST_POST = "suggest_post"  # the private "Is it …?" offer: post the answer in the thread
+SUGGEST_NOT_IT = "suggest_not_it"  # ... or hide the offer
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
 BUTTON_TEXT_LIMIT = 75
@@ -39,6 +41,8 @@ WORDS: dict[str, dict[str, str]] = {
         "show": "Show",
         "share": "Share in channel",
         "post_in_thread": "Post in thread",
+        "is_it": "Is it *{title}*?",
+        "is_it_note": "Only you can see this. I'm not sure enough to answer in the channel.",
         "only_you": "Only you can see this.",
         "thanks": "Thanks, noted.",
         "already": "You already gave feedback on this answer.",
@@ -62,6 +66,8 @@ WORDS: dict[str, dict[str, str]] = {
         "show": "Показать",
         "share": "Показать в канале",
         "post_in_thread": "Ответить в треде",
+        "is_it": "Может быть, это *{title}*?",
+        "is_it_note": "Это видите только вы: я не настолько уверен, чтобы отвечать в канале.",
         "only_you": "Это видите только вы.",
         "thanks": "Спасибо, учтём.",
         "already": "Вы уже оценили этот ответ.",
@@ -158,6 +164,24 @@ def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
         elements.append(button(label, RUN_COMMAND, run))
     blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
     return blocks
+
+
+def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | None) -> list[Block]:
+    """The private "Is it …?" offer under a paste the bot is not sure about."""
+    w = words(lang)
+    value = _packed({"t": entry.id, "l": lang, "th": thread_ts, "r": registry or ""})
+    return [
+        section(w["is_it"].format(title=entry.title[lang])),
+        context(w["is_it_note"]),
+        {
+            "type": "actions",
+            "block_id": "suggestion_actions",
+            "elements": [
+                button(w["post_in_thread"], SUGGEST_POST, value, style="primary"),
+                button(w["not_it"], SUGGEST_NOT_IT, value),
+            ],
+        },
+    ]
 
 
 def answer_fallback(kb: KnowledgeBase, match: Match, lang: str) -> str:

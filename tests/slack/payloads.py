@@ -10,9 +10,13 @@ import copy
 import itertools
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from bot.config import Settings
+from bot.services import build_services
+from bot.store import MemoryStore
 from tests.reference import SLACK_EXAMPLES, slack_example
 
 FIREWALL_PASTE = (
@@ -181,3 +185,18 @@ def shortcut(
     payload["message"].update(text=text, ts=message_ts)
     payload["response_url"] = response_url
     return payload
+
+
+def uncertain_paste(knowledge_dir: Path) -> str:
+    """A text the bot would only suggest privately, not answer in the channel (searched for,
+    not hard-coded, because the knowledge base and the fitted decision keep improving)."""
+    services = build_services(Settings(knowledge_dir=str(knowledge_dir)), store=MemoryStore())
+    matcher = services.matcher
+    for entry in services.kb.entries:
+        for question in entry.questions["en"]:
+            words = question.split()
+            for size in range(3, len(words) + 1):
+                text = " ".join(words[:size])
+                if matcher.match(text).decision == "suggest":
+                    return text
+    raise AssertionError("no knowledge-base wording gets a private suggestion today")

@@ -423,3 +423,42 @@ def test_run_command_button_without_a_runner_says_not_available(http_bot: HttpBo
     answer = http_bot.slack.wait_hook(hook)
     assert "not available" in answer.params["text"]
     assert answer.params.get("replace_original") is False
+
+
+def test_an_uncertain_paste_is_suggested_to_the_poster_only(
+    http_bot: HttpBot, knowledge_dir: Path
+) -> None:
+    """A paste the bot is not sure about: "Is it …?" in the thread, visible to the poster
+    only; "Post in thread" posts the answer once, however often it is clicked."""
+    channel = p.new_channel()
+    body = p.message_event(p.uncertain_paste(knowledge_dir), channel=channel, user="U0BOB00001")
+    send_event(http_bot, body)
+    offer = http_bot.slack.wait_for("chat.postEphemeral", channel=channel)[0]
+    assert offer.params["user"] == "U0BOB00001"
+    assert offer.params["thread_ts"] == body["event"]["ts"]
+    assert "Is it" in offer.block_text()
+    http_bot.slack.settle()
+    assert replies(http_bot, channel) == []
+    post = next(b for b in offer.buttons() if b["action_id"] == "suggest_post")
+    cleanups = [click_private(http_bot, post, channel=channel) for _ in range(2)]
+    posted = replies(http_bot, channel)
+    assert len(posted) == 1
+    assert posted[0].params["thread_ts"] == body["event"]["ts"]
+    assert posted[0].blocks[0]["type"] == "header"
+    assert all(c.params.get("delete_original") is True for c in cleanups)
+
+
+def test_not_it_hides_the_suggestion_and_posts_nothing(
+    http_bot: HttpBot, knowledge_dir: Path
+) -> None:
+    """ "Not it" on the private suggestion removes it and counts a miss; the channel sees nothing."""
+    channel = p.new_channel()
+    send_event(http_bot, p.message_event(p.uncertain_paste(knowledge_dir), channel=channel))
+    offer = http_bot.slack.wait_for("chat.postEphemeral", channel=channel)[0]
+    not_it = next(b for b in offer.buttons() if b["action_id"] == "suggest_not_it")
+    cleanup = click_private(http_bot, not_it, channel=channel)
+    assert cleanup.params.get("delete_original") is True
+    topic = json.loads(not_it["value"])["t"]
+    assert f"{http_bot.prefix}feedback:{topic}" in prefix_keys(http_bot.prefix)
+    http_bot.slack.settle()
+    assert replies(http_bot, channel) == []

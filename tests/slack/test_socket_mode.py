@@ -109,6 +109,27 @@ def test_button_click_over_the_socket(socket_bot: SocketBot) -> None:
     assert socket_bot.slack.wait_hook(hook).params["text"] == "Thanks, noted."
 
 
+def test_uncertain_paste_suggestion_over_the_socket(
+    socket_bot: SocketBot, knowledge_dir: Path
+) -> None:
+    """The private "Is it …?" offer and its "Post in thread" work over Socket Mode too."""
+    channel = p.new_channel()
+    body = p.message_event(p.uncertain_paste(knowledge_dir), channel=channel)
+    socket_bot.socket.send(events_envelope(body))
+    offer = socket_bot.slack.wait_for("chat.postEphemeral", channel=channel)[0]
+    assert offer.params["user"] == body["event"]["user"]
+    assert socket_bot.slack.find("chat.postMessage", channel=channel) == []
+    post = next(b for b in offer.buttons() if b["action_id"] == "suggest_post")
+    hook = socket_bot.slack.hook_url()
+    payload = p.click(
+        post, channel=channel, message_ts="1", thread_ts=None, response_url=hook, ephemeral=True
+    )
+    socket_bot.socket.wait_ack(socket_bot.socket.send(interactive_envelope(payload)))
+    assert socket_bot.slack.wait_hook(hook).params.get("delete_original") is True
+    posted = socket_bot.slack.wait_for("chat.postMessage", channel=channel)[0]
+    assert posted.params["thread_ts"] == body["event"]["ts"]
+
+
 def test_reconnects_after_the_server_drops_the_connection(socket_bot: SocketBot) -> None:
     """When Slack closes the WebSocket, the bot opens a new one and keeps answering."""
     before = socket_bot.socket.connects

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.knowledge import load
@@ -86,8 +88,78 @@ def test_question_between_sibling_topics_gets_silence(matcher: Matcher) -> None:
     }
 
 
-def test_score_is_a_percentage(matcher: Matcher) -> None:
-    """Scores stay within 0–100 even when bonuses stack up internally."""
-    result = matcher.match("denied: client with IP '203.0.113.9' is not allowed access.")
-    assert 0 <= result.score <= 100
-    assert all(0 <= c.score <= 100 for c in result.alternatives)
+FIREWALL = "denied: client with IP '10.1.2.3' is not allowed access"
+
+
+def test_an_error_after_a_thousand_characters_of_a_line_is_read(matcher: Matcher) -> None:
+    """A line is read to its end: the error after 1,000 characters of noise is answered."""
+    assert matcher.match("x" * 1000 + " " + FIREWALL).topic == "client-ip-not-allowed"
+    assert matcher.match("x " * 30_000 + FIREWALL).topic == "client-ip-not-allowed"
+
+
+def test_an_error_in_the_middle_of_a_megabyte_log_is_found(matcher: Matcher) -> None:
+    """A build log far beyond the scanned head and tail still yields its error line."""
+    noise = build_log(12_000)
+    middle = len(noise) // 2
+    paste = noise[:middle] + "\nError response from daemon: " + FIREWALL + "\n" + noise[middle:]
+    assert len(paste) > 500_000
+    assert matcher.match(paste).topic == "client-ip-not-allowed"
+
+
+def test_repeated_noise_lines_do_not_crowd_out_the_error(matcher: Matcher) -> None:
+    """Hundreds of rich-in-words noise lines that differ only by their timestamps fold into
+    one, so the real error further down is still among the lines scored."""
+    noisy = "\n".join(
+        f"2026-03-02T10:{n // 60:02d}:{n % 60:02d}.{n:03d}Z WARNING: the registry manifest "
+        f"layer image pull push repository tag digest cache is slow ({n} ms)"
+        for n in range(900)
+    )
+    result = matcher.match(noisy + "\nError response from daemon: " + FIREWALL)
+    assert result.topic == "client-ip-not-allowed"
+
+
+def test_the_json_contract_has_the_decision_fields(matcher: Matcher) -> None:
+    """`acrbot match --json` keeps its keys and adds the decision and the private suggestion."""
+    data = matcher.match(FIREWALL).to_json()
+    assert set(data) == {
+        "topic",
+        "decision",
+        "suggestion",
+        "score",
+        "language",
+        "alternatives",
+    }
+    assert (data["decision"], data["topic"], data["suggestion"]) == (
+        "answer",
+        "client-ip-not-allowed",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a." * 25_000,
+        "a" * 50_000,
+        "1." * 25_000 + "x",
+        "/." * 25_000,
+        "x.azurecr" * 5_000,
+        "<" * 50_000,
+        "https://" + "a" * 50_000,
+    ],
+)
+def test_hostile_text_is_matched_in_linear_time(matcher: Matcher, text: str) -> None:
+    """50,000 characters built to make a backtracking pattern explode are handled at once."""
+    started = time.process_time()
+    matcher.match(text)
+    assert time.process_time() - started < 2.0
+
+
+def test_faq_search_ranks_by_meaning(matcher: Matcher) -> None:
+    """`/acr faq quota exceeded` puts the storage limit first, not an error string that merely
+    says "exceeded"; `/acr faq quota` lists both quota topics."""
+    assert matcher.search("quota exceeded")[0].topic == "storage-quota-exceeded"
+    topics = [c.topic for c in matcher.search("quota")]
+    assert {"storage-quota-exceeded", "quota-not-decreasing"} <= set(topics)
+    assert "pull-client-timeout" not in topics
+    assert matcher.search("квота")[0].topic in {"storage-quota-exceeded", "quota-not-decreasing"}
