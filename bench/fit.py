@@ -36,17 +36,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge import Entry, KnowledgeBase, load  # noqa: E402
+from bot.knowledge import EXAMPLES_FILE, Entry, Example, KnowledgeBase, load  # noqa: E402
 from bot.matching import DecisionModel, Matcher, MatcherConfig  # noqa: E402
 
 OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
 RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
 MODEL = ROOT / "bot" / "matching" / "model.json"
 WRONG_ANSWER_COST = 3.0  # a wrong answer in the channel is worse than silence
-NEGATIVE_ANSWER_LIMIT = 0.03  # answers on unrelated text, in-sample, when picking thresholds
+NEGATIVE_ANSWER_LIMIT = 0.04  # answers on unrelated text, when picking thresholds
+UNRELATED_SHARE = 0.2  # of pastes in a channel, for the thresholds (the development set: 19 %)
+HARD_SHARE = 0.5  # of unrelated text, the look-alikes (the development set: 15 of 31)
 SUGGEST_WRONG_COST = 0.6  # a private suggestion that is wrong costs the reader a glance
 NEGATIVE_SUGGEST_LIMIT = 0.25
 L2 = 0.002
+TOPIC_L2 = 0.005
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Case:
     id: str
     text: str
     good: frozenset[str]  # acceptable topics; empty = silence is right
+    expected: str | None
     kind: str
     group: str
     origin: str
@@ -87,6 +91,7 @@ def read_cases(paths: Iterable[Path], relabels: dict[str, dict[str, object]]) ->
                         id=raw["id"],
                         text=raw["text"],
                         good=good,
+                        expected=expected if isinstance(expected, str) else None,
                         kind=raw.get("kind", "?"),
                         group=raw.get("source") or raw["id"],
                         origin=path.name,
@@ -136,7 +141,22 @@ def without_sources(kb: KnowledgeBase, sources: set[str]) -> KnowledgeBase:
                 questions={lang: kept(qs) for lang, qs in entry.questions.items()},
             )
         )
-    return KnowledgeBase(tuple(entries))
+    examples = tuple(e for e in kb.examples if e.source not in sources)
+    return KnowledgeBase(tuple(entries), examples)
+
+
+def corpus_examples(kb: KnowledgeBase, cases: list[Case]) -> tuple[Example, ...]:
+    """Our own corpus as examples the matcher ships (only its normalised lines are kept)."""
+    segmenter = Matcher(KnowledgeBase(kb.entries))
+    out = []
+    for case in cases:
+        if case.origin != OWN_CASES.name:
+            continue
+        topic = case.expected
+        lines = tuple(s for s in segmenter.segments(case.text) if len(s) < 2000)
+        if lines:
+            out.append(Example(case.id, topic, lines, case.group))
+    return tuple(out)
 
 
 class FeatureCache:
@@ -186,6 +206,11 @@ class Design:
                     if name in column:
                         self.x[i, c, column[name]] = value
         self.none_is_good = ~self.good.any(axis=1)
+        # every case counts once in the fit (weighting the look-alikes down to a channel's
+        # mix was tried and fitted worse); the thresholds use the channel's mix
+        self.weight = np.ones(len(rows))
+        # per-topic priors are many and each rests on few cases: a much stronger penalty
+        self.penalty = np.array([TOPIC_L2 if n.startswith("topic:") else L2 for n in names])
 
 
 def probabilities(design: Design, w: np.ndarray, b: float) -> np.ndarray:
@@ -204,15 +229,16 @@ def fit(design: Design, steps: int = 3000, rate: float = 0.05) -> tuple[np.ndarr
     params = np.zeros(features + 1)
     m = np.zeros_like(params)
     v = np.zeros_like(params)
-    n = max(design.x.shape[0], 1)
+    n = max(float(design.weight.sum()), 1.0)
     for t in range(1, steps + 1):
         w, b = params[:-1], params[-1]
         p = probabilities(design, w, b)
         # the target distribution: the model's own split among the acceptable choices
         good_mass = np.where(design.good, p, 0.0).sum(axis=1)
         q = np.where(design.good, p / np.maximum(good_mass, 1e-12)[:, None], 0.0)
-        d_u = p - q  # gradient of -log-likelihood with respect to each utility
-        grad_w = np.einsum("icf,ic->f", design.x, d_u) / n + 2 * L2 * w
+        # gradient of the weighted -log-likelihood with respect to each utility
+        d_u = (p - q) * design.weight[:, None]
+        grad_w = np.einsum("icf,ic->f", design.x, d_u) / n + 2 * design.penalty * w
         grad_b = d_u.sum() / n
         grad = np.append(grad_w, grad_b)
         m = 0.9 * m + 0.1 * grad
@@ -255,31 +281,64 @@ def outcomes(rows: list[Row], design: Design, w: np.ndarray, b: float) -> list[O
     return out
 
 
+def mix_weights(cases: list[tuple[bool, str]]) -> list[float]:
+    """Weights that give the unrelated cases the mix a channel sees, not the corpus's.
+
+    The corpus collects look-alike errors on purpose (``hard-negative``: four in five of its
+    unrelated cases); a channel's unrelated text is mostly ordinary chatter and other tools'
+    errors. Fitting and thresholds treat unrelated text as UNRELATED_SHARE of all pastes, a
+    HARD_SHARE of it look-alikes: the development set's own proportions.
+    """
+    topical = sum(1 for good, _ in cases if good)
+    hard = sum(1 for good, kind in cases if not good and kind == "hard-negative")
+    easy = sum(1 for good, kind in cases if not good and kind != "hard-negative")
+    unrelated_total = topical * UNRELATED_SHARE / (1 - UNRELATED_SHARE)
+    weights = []
+    for good, kind in cases:
+        if good:
+            weights.append(1.0)
+        elif kind == "hard-negative":
+            weights.append(HARD_SHARE * unrelated_total / max(hard, 1))
+        else:
+            weights.append((1 - HARD_SHARE) * unrelated_total / max(easy, 1))
+    return weights
+
+
 def pick_thresholds(results: list[Outcome]) -> tuple[float, float]:
     """The answer threshold with the best utility that keeps answers on unrelated text
     under the limit; then the suggestion threshold below it, by the same rule."""
-    negatives = max(sum(1 for r in results if not r.topical), 1)
+    weights = mix_weights([(r.topical, r.kind) for r in results])
+    negatives = sum(w for w, r in zip(weights, results, strict=True) if not r.topical) or 1.0
     grid = [x / 100 for x in range(5, 100)]
+
+    def tally(low: float, high: float) -> tuple[float, float, float]:
+        right = wrong = unrelated = 0.0
+        for w, r in zip(weights, results, strict=True):
+            if low <= r.confidence < high:
+                if not r.topical:
+                    unrelated += w
+                elif r.right:
+                    right += w
+                else:
+                    wrong += w
+        return right, wrong, unrelated
+
     best_answer, best_value = 1.0, -1e9
     for tau in grid:
-        answered = [r for r in results if r.confidence >= tau]
-        on_negatives = sum(1 for r in answered if not r.topical)
-        if on_negatives / negatives > NEGATIVE_ANSWER_LIMIT:
+        right, wrong, unrelated = tally(tau, 2.0)
+        if unrelated / negatives > NEGATIVE_ANSWER_LIMIT:
             continue
-        right = sum(1 for r in answered if r.right)
-        value = right - WRONG_ANSWER_COST * (len(answered) - right)
+        value = right - WRONG_ANSWER_COST * (wrong + unrelated)
         if value > best_value:
             best_answer, best_value = tau, value
     best_suggest, best_value = best_answer, 0.0
     for tau in grid:
         if tau >= best_answer:
             break
-        offered = [r for r in results if tau <= r.confidence < best_answer]
-        on_negatives = sum(1 for r in offered if not r.topical)
-        if on_negatives / negatives > NEGATIVE_SUGGEST_LIMIT:
+        right, wrong, unrelated = tally(tau, best_answer)
+        if unrelated / negatives > NEGATIVE_SUGGEST_LIMIT:
             continue
-        right = sum(1 for r in offered if r.right)
-        value = right - SUGGEST_WRONG_COST * (len(offered) - right)
+        value = right - SUGGEST_WRONG_COST * (wrong + unrelated)
         if value > best_value:
             best_suggest, best_value = tau, value
     return best_answer, best_suggest
@@ -382,6 +441,90 @@ def report(title: str, judged: list[Judged]) -> dict[str, float]:
     return figures
 
 
+def cross_validate(
+    cache: FeatureCache, names: list[str], folds: int, misses: bool
+) -> dict[str, float]:
+    """Fit on all folds but one, judge the one left out, for each fold; print the figures."""
+    cases, fold_of = cache.cases, cache.fold_of
+    judged: list[Judged] = []
+    for k in range(folds):
+        train = [i for i in range(len(cases)) if fold_of[i] != k]
+        test = [i for i in range(len(cases)) if fold_of[i] == k]
+        answer, suggest = oof_thresholds(cache, train, k, names)
+        rows_fit = [cache.row(i, _excluded(fold_of[i], k)) for i in train]
+        w, b = fit(Design(rows_fit, names))
+        rows_test = [cache.row(i, _excluded(k)) for i in test]
+        judged += judge(outcomes(rows_test, Design(rows_test, names), w, b), answer, suggest)
+    figures = report(f"cross-validated ({folds} folds, nested thresholds)", judged)
+    for origin in sorted({j.outcome.origin for j in judged}):
+        report(f"  of which {origin}", [j for j in judged if j.outcome.origin == origin])
+    if misses:
+        print("\nmisses (cross-validated):")
+        for j in judged:
+            o = j.outcome
+            if (o.topical and not (j.decision == "answer" and o.right)) or (
+                not o.topical and j.decision != "silent"
+            ):
+                print(f"  {o.case_id:8} {o.kind:14} {j.decision:8} {o.best} ({o.confidence:.2f})")
+    return figures
+
+
+def shipped_model(
+    cache: FeatureCache, names: list[str], folds: int, figures: dict[str, float]
+) -> DecisionModel:
+    """Every case; thresholds from the pooled out-of-fold probabilities."""
+    cases, fold_of = cache.cases, cache.fold_of
+    answer, suggest = oof_thresholds(cache, list(range(len(cases))), None, names)
+    rows_all = [cache.row(i, _excluded(fold_of[i])) for i in range(len(cases))]
+    w, b = fit(Design(rows_all, names))
+    return DecisionModel(
+        weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True) if abs(x) > 1e-4},
+        bias=round(b, 4),
+        answer=answer,
+        suggest=suggest,
+        info={
+            "fitted_by": "bench/fit.py",
+            "date": datetime.date.today().isoformat(),
+            "cases": len(cases),
+            "folds": folds,
+            "cross_validated": {k: round(v, 3) for k, v in figures.items()},
+        },
+    )
+
+
+def report_shipped(matcher: Matcher, cases: list[Case], origin: str) -> None:
+    judged = []
+    for case in [c for c in cases if c.origin == origin]:
+        match = matcher.match(case.text)
+        best = match.best.topic if match.best else None
+        outcome = Outcome(
+            best=best,
+            confidence=match.score / 100,
+            right=best in case.good,
+            topical=bool(case.good),
+            kind=case.kind,
+            origin=case.origin,
+            case_id=case.id,
+        )
+        judged.append(Judged(outcome, match.decision))
+    report(f"{origin} with the shipped model and the whole knowledge base", judged)
+
+
+def write(model: DecisionModel, kb: KnowledgeBase) -> None:
+    MODEL.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    examples = ROOT / "knowledge" / EXAMPLES_FILE
+    with examples.open("w", encoding="utf-8") as handle:
+        for example in kb.examples:
+            row = {
+                "id": example.id,
+                "topic": example.topic,
+                "source": example.source,
+                "lines": list(example.lines),
+            }
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"\nwrote {MODEL.relative_to(ROOT)} and {examples.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -393,10 +536,11 @@ def main() -> None:
     parser.add_argument("--no-own", action="store_true", help="leave tests/eval/real.jsonl out")
     args = parser.parse_args()
     relabels = read_relabels()
-    paths = ([] if args.no_own else [OWN_CASES]) + args.cases
-    cases = read_cases([p for p in paths if p.exists()], relabels)
+    paths = [p for p in ([] if args.no_own else [OWN_CASES]) + args.cases if p.exists()]
+    cases = read_cases(paths, relabels)
     fold_of = assign_folds(cases, args.folds)
     kb = load()
+    kb = KnowledgeBase(kb.entries, corpus_examples(kb, cases))
     cache = FeatureCache(kb, cases, fold_of)
     names = feature_names(cache)
     print(
@@ -404,69 +548,14 @@ def main() -> None:
         f"{len({c.group for c in cases})} threads in {args.folds} folds; "
         f"{len(names)} features; {len(relabels)} disputed labels replaced ({RELABELS.name})"
     )
-    judged: list[Judged] = []
-    for k in range(args.folds):
-        train = [i for i in range(len(cases)) if fold_of[i] != k]
-        test = [i for i in range(len(cases)) if fold_of[i] == k]
-        answer, suggest = oof_thresholds(cache, train, k, names)
-        rows_fit = [cache.row(i, _excluded(fold_of[i], k)) for i in train]
-        w, b = fit(Design(rows_fit, names))
-        rows_test = [cache.row(i, _excluded(k)) for i in test]
-        judged += judge(outcomes(rows_test, Design(rows_test, names), w, b), answer, suggest)
-    figures = report(f"cross-validated ({args.folds} folds, nested thresholds)", judged)
-    for origin in sorted({j.outcome.origin for j in judged}):
-        report(f"  of which {origin}", [j for j in judged if j.outcome.origin == origin])
-    if args.misses:
-        print("\nmisses (cross-validated):")
-        for j in judged:
-            o = j.outcome
-            if (o.topical and not (j.decision == "answer" and o.right)) or (
-                not o.topical and j.decision != "silent"
-            ):
-                print(f"  {o.case_id:8} {o.kind:14} {j.decision:8} {o.best} ({o.confidence:.2f})")
-
-    # the shipped model: every case, thresholds from the pooled out-of-fold probabilities
-    answer, suggest = oof_thresholds(cache, list(range(len(cases))), None, names)
-    rows_all = [cache.row(i, _excluded(fold_of[i])) for i in range(len(cases))]
-    w, b = fit(Design(rows_all, names))
-    model = DecisionModel(
-        weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True) if abs(x) > 1e-4},
-        bias=round(b, 4),
-        answer=answer,
-        suggest=suggest,
-        info={
-            "fitted_by": "bench/fit.py",
-            "date": datetime.date.today().isoformat(),
-            "cases": len(cases),
-            "folds": args.folds,
-            "cross_validated": {k: round(v, 3) for k, v in figures.items()},
-        },
-    )
-    print(f"\nthresholds: answer {answer:.2f}, suggest {suggest:.2f}")
-    print("weights:", ", ".join(f"{n}={v:+.2f}" for n, v in model.weights.items()))
+    figures = cross_validate(cache, names, args.folds, args.misses)
+    model = shipped_model(cache, names, args.folds, figures)
+    print(f"\nthresholds: answer {model.answer:.2f}, suggest {model.suggest:.2f}")
     full = Matcher(kb, config=MatcherConfig(model=model))
     for path in paths:
-        if not path.exists():
-            continue
-        subset = [c for c in cases if c.origin == path.name]
-        judged_full = []
-        for case in subset:
-            match = full.match(case.text)
-            best = match.best.topic if match.best else None
-            outcome = Outcome(
-                best=best,
-                confidence=match.score / 100,
-                right=best in case.good,
-                topical=bool(case.good),
-                kind=case.kind,
-                origin=case.origin,
-                case_id=case.id,
-            )
-            judged_full.append(Judged(outcome, match.decision))
-        report(f"{path.name} with the shipped model and the whole knowledge base", judged_full)
+        report_shipped(full, cases, path.name)
     if args.write:
-        MODEL.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
-        print(f"\nwrote {MODEL.relative_to(ROOT)}")
+        write(model, kb)
 
 
 if __name__ == "__main__":

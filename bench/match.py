@@ -33,6 +33,7 @@ from bot.knowledge import Entry, KnowledgeBase, load  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
 
 REAL = ROOT / "tests" / "eval" / "real.jsonl"
+RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
 WRITTEN = ROOT / "tests" / "eval" / "cases.jsonl"
 BASELINE_THRESHOLD = 80.0
 DUMP_ERROR = (
@@ -54,6 +55,20 @@ def load_cases(path: Path) -> list[dict[str, object]]:
             case["expected"] = case.get("topic")
         cases.append(case)
     return cases
+
+
+def relabelled(cases: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The cases with the disputed labels of tests/eval/relabel.jsonl replaced."""
+    fixes = {}
+    for line in RELABELS.read_text(encoding="utf-8").splitlines() if RELABELS.exists() else []:
+        if line.strip():
+            row = json.loads(line)
+            fixes[row["id"]] = row
+    out = []
+    for case in cases:
+        fix = fixes.get(str(case.get("id")))
+        out.append({**case, "expected": fix["expected"], "also": fix["also"]} if fix else case)
+    return out
 
 
 def naive(kb: KnowledgeBase) -> Callable[[str], str | None]:
@@ -173,6 +188,34 @@ def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
     return KnowledgeBase(tuple(entries))
 
 
+def report_dumps(
+    matcher: Matcher, baseline: Callable[[str], str | None], args: argparse.Namespace
+) -> None:
+    size = int(args.dump_mb * 1_000_000)
+    print(f"\n{args.dump_mb:g} MB dumps (error line at start / middle / end)")
+    for where in (0.0, 0.5, 1.0):
+        text = dump(size, where)
+        times, answers = timed(lambda t: matcher.match(t).topic, [text], args.repeat)
+        ms = times[0] * 1e3
+        print(f"  at {where:4.0%}: ours {ms:7.1f} ms -> {answers[0]}   (target <= 20 ms)")
+    if args.naive_dump:
+        text = dump(size, 1.0)
+        times, answers = timed(baseline, [text], 1)
+        print(f"  at 100%: naive {times[0] * 1e3:7.0f} ms -> {answers[0]}")
+
+
+def report_synthetic(kb: KnowledgeBase, texts: list[str]) -> None:
+    big = synthetic_kb(kb, 10_000)
+    start_time = time.perf_counter()
+    big_matcher = Matcher(big)
+    build = time.perf_counter() - start_time
+    big_t, _ = timed(lambda t: big_matcher.match(t).topic, texts, 1)
+    print(
+        f"\nsynthetic knowledge base: {len(big)} topics, index built in {build:.1f} s, "
+        f"mean {statistics.mean(big_t) * 1e3:.3f} ms, p99 {p99(big_t) * 1e3:.3f} ms per paste"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -212,33 +255,18 @@ def main() -> None:
         end = start + len(cases)
         print(f"  {name:24} ours   {accuracy(cases, ours_a[start:end])}")
         print(f"  {'':24} naive  {accuracy(cases, base_a[start:end])}")
+        fixed = relabelled(cases)
+        if fixed != cases:
+            changed = sum(1 for a, b in zip(cases, fixed, strict=True) if a is not b)
+            print(f"  {'':24} ours   {accuracy(fixed, ours_a[start:end])}  [{changed} disputed]")
         start = end
     if WRITTEN.exists():
         written = load_cases(WRITTEN)
         _, written_a = timed(ours, [str(c["text"]) for c in written], 1)
         print(f"  {'cases.jsonl (written)':24} ours   {accuracy(written, written_a)}")
 
-    size = int(args.dump_mb * 1_000_000)
-    print(f"\n{args.dump_mb:g} MB dumps (error line at start / middle / end)")
-    for where in (0.0, 0.5, 1.0):
-        text = dump(size, where)
-        times, answers = timed(lambda t: matcher.match(t).topic, [text], args.repeat)
-        ms = times[0] * 1e3
-        print(f"  at {where:4.0%}: ours {ms:7.1f} ms -> {answers[0]}   (target <= 20 ms)")
-    if args.naive_dump:
-        text = dump(size, 1.0)
-        times, answers = timed(baseline, [text], 1)
-        print(f"  at 100%: naive {times[0] * 1e3:7.0f} ms -> {answers[0]}")
-
-    big = synthetic_kb(kb, 10_000)
-    start_time = time.perf_counter()
-    big_matcher = Matcher(big)
-    build = time.perf_counter() - start_time
-    big_t, _ = timed(lambda t: big_matcher.match(t).topic, texts, 1)
-    print(
-        f"\nsynthetic knowledge base: {len(big)} topics, index built in {build:.1f} s, "
-        f"mean {statistics.mean(big_t) * 1e3:.3f} ms, p99 {p99(big_t) * 1e3:.3f} ms per paste"
-    )
+    report_dumps(matcher, baseline, args)
+    report_synthetic(kb, texts)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Validation collects every problem, each naming the file, the field and what is w
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,8 +84,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A real paste whose right outcome is known: a topic, or silence (``topic`` None).
+
+    Only its normalised lines are kept (variable parts masked), never the raw paste.
+    """
+
+    id: str
+    topic: str | None
+    lines: tuple[str, ...]
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     entries: tuple[Entry, ...]
+    examples: tuple[Example, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
@@ -124,7 +139,41 @@ def load(directory: Path | None = None) -> KnowledgeBase:
     entries, problems = check(directory)
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(tuple(sorted(entries, key=lambda e: e.id)))
+    ids = {e.id for e in entries}
+    examples = read_examples(directory or default_directory(), ids, problems)
+    return KnowledgeBase(tuple(sorted(entries, key=lambda e: e.id)), examples)
+
+
+EXAMPLES_FILE = "examples.jsonl"
+
+
+def read_examples(
+    directory: Path, topics: set[str], problems: list[KnowledgeProblem]
+) -> tuple[Example, ...]:
+    """The labelled real pastes shipped beside the topics (written by bench/fit.py --write)."""
+    path = directory / EXAMPLES_FILE
+    if not path.exists():
+        return ()
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError:
+            problems.append(KnowledgeProblem(EXAMPLES_FILE, where, "not valid JSON"))
+            continue
+        topic = raw.get("topic") if isinstance(raw, dict) else None
+        lines = raw.get("lines") if isinstance(raw, dict) else None
+        if topic is not None and topic not in topics:
+            problems.append(KnowledgeProblem(EXAMPLES_FILE, where, f"unknown topic {topic!r}"))
+            continue
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            problems.append(KnowledgeProblem(EXAMPLES_FILE, where, "lines must be strings"))
+            continue
+        examples.append(Example(str(raw.get("id", number)), topic, tuple(lines), raw.get("source")))
+    return tuple(examples)
 
 
 def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgeProblem]]:
@@ -159,6 +208,7 @@ def check(directory: Path | None = None) -> tuple[list[Entry], list[KnowledgePro
                 KnowledgeProblem("catalog.txt", topic, "catalog topic has no entry file")
             )
     known = set(seen)
+    read_examples(directory, known, problems)
     for entry in entries:
         for rel in entry.related:
             if rel not in known:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.matching.examples import SILENT
 from bot.matching.index import CODE, STATUS, StringHit
 from bot.matching.signals import Signals, is_error_line
 
@@ -20,9 +21,11 @@ class ProfileHit:
 
 def candidate_features(
     topic: str,
+    *,
     strings: dict[str, StringHit],
     profiles: dict[str, ProfileHit],
     cued: set[str],
+    neighbours: dict[str, float],
     signals: Signals,
 ) -> dict[str, float]:
     hit = strings.get(topic)
@@ -35,6 +38,11 @@ def candidate_features(
         (min(p.score / 100, 1.5) for t, p in profiles.items() if t != topic), default=0.0
     )
     signature = 1.0 if hit and hit.doc.kind == "signature" else 0.0
+    example = neighbours.get(topic, 0.0)
+    best_other_example = max(
+        (v for t, v in neighbours.items() if t not in (topic, SILENT)), default=0.0
+    )
+    silent = neighbours.get(SILENT, 0.0)
     features = {
         "string": string,
         "string_gap": max(-1.0, min(1.0, string - best_other)),
@@ -45,6 +53,10 @@ def candidate_features(
         "profile_top": 1.0 if profile_hit and profile >= best_other_profile else 0.0,
         "cue": 1.0 if topic in cued else 0.0,
         "cue_elsewhere": 1.0 if cued and topic not in cued else 0.0,
+        "example": example,
+        "example_gap": example - best_other_example,
+        "example_silent": silent,
+        "silent_lead": max(0.0, silent - example),
         "prose": signals.prose,
         "question": signals.question,
         "acr": signals.acr,
@@ -52,6 +64,9 @@ def candidate_features(
         "foreign": signals.foreign,
         "unrelated": signals.unrelated,
         "length": signals.length,
+        # how often this topic's best candidacy was right in the real corpus (learned per
+        # topic, shrunk hard towards zero: a topic with few cases keeps a neutral prior)
+        f"topic:{topic}": 1.0,
     }
     if hit and signature:
         doc = hit.doc
@@ -66,6 +81,8 @@ def candidate_features(
         features["error_line"] = 1.0 if is_error_line(hit.segment) else 0.0
         features["explains"] = min(1.0, len(doc.text) / max(len(hit.segment), 1))
         features["subsumed"] = _subsumed(topic, hit, strings)
+        features["generic"] = 1.0 if doc.generic else 0.0
+        features["exact"] = 1.0 if string >= 0.95 else 0.0
     # interactions a linear model cannot form by itself
     features["string_prose"] = string * signals.prose
     features["profile_prose"] = profile * signals.prose

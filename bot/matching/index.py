@@ -12,7 +12,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -36,6 +36,7 @@ class Doc:
     statuses: frozenset[str]  # HTTP status codes in a signature: they must match
     codes: frozenset[str]  # error codes (connectivity_dns_error): they must match too
     source: str | None  # the real report it was taken from, if any
+    generic: bool = False  # another topic's signature contains this whole signature
 
 
 @dataclass
@@ -94,6 +95,26 @@ class StringIndex:
             for tok in toks:
                 self.postings[tok].append(i)
         self.inverse_weight = [1.0 / d.weight for d in self.docs]
+        self._mark_generic()
+
+    def _mark_generic(self) -> None:
+        """A signature that is part of another topic's longer signature is the generic form
+        of that error (a bare `unauthorized: authentication required`). Only signatures
+        sharing the signature's rarest word can contain it, so only those are compared."""
+        for i, doc in enumerate(self.docs):
+            if doc.kind != "signature" or len(doc.text) < 12 or not doc.tokens:
+                continue
+            rarest = max(doc.tokens, key=lambda t: self.idf[t])
+            for j in self.postings[rarest]:
+                other = self.docs[j]
+                if (
+                    other.kind == "signature"
+                    and other.topic != doc.topic
+                    and len(other.text) > len(doc.text)
+                    and doc.text in other.text
+                ):
+                    self.docs[i] = replace(doc, generic=True)
+                    break
 
     def salience(self, segment_tokens: set[str]) -> float:
         """How much rare knowledge-base vocabulary a segment carries."""
@@ -149,7 +170,10 @@ class StringIndex:
             for i in postings:
                 overlap[i] += weight
         inverse = self.inverse_weight
-        return heapq.nlargest(self.config.shortlist, overlap, key=lambda i: overlap[i] * inverse[i])
+        ranked = heapq.nlargest(
+            self.config.shortlist, ((mass * inverse[i], i) for i, mass in overlap.items())
+        )
+        return [i for _, i in ranked]
 
     def _score(self, doc: Doc, segment: str, shared: float, seg_weight: float) -> float:
         config = self.config

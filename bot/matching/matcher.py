@@ -17,8 +17,11 @@ from __future__ import annotations
 import functools
 import heapq
 import re
+from collections import defaultdict
 
 from bot.knowledge import KnowledgeBase
+from bot.matching.cues import Cue, compile_cue
+from bot.matching.examples import ExampleIndex
 from bot.matching.features import ProfileHit, candidate_features
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
@@ -27,12 +30,15 @@ from bot.matching.profiles import TopicProfiles
 from bot.matching.result import Candidate, Decision, Match
 from bot.matching.search import FaqIndex, search
 from bot.matching.segments import distinct_normalised, distinct_windows, raw_lines
-from bot.matching.signals import read_signals
+from bot.matching.signals import is_error_line, read_signals
 from bot.matching.tuning import MatcherConfig
 from bot.matching.words import tokens
 
 _REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
-_CUE_SCAN = 40_000  # characters of a paste that cues look at
+_SAMPLE = 60_000  # characters of a paste's read lines that cues and signals look at
+_SAMPLE_LINE = 4_000
+_SIGNAL_SAMPLE = 20_000
+_HEAD_SAMPLE = 3_000
 
 
 class Matcher:
@@ -54,9 +60,13 @@ class Matcher:
         text_tokens = functools.lru_cache(maxsize=None)(lambda text: tokens(normalise(text)))
         self.profiles = TopicProfiles.build(kb.entries, text_tokens)
         self.faq = FaqIndex(kb, text_tokens)
+        self.examples = ExampleIndex(kb.examples)
         self.cues = [
-            (entry.id, re.compile(pattern)) for entry in kb.entries for pattern in entry.cues
+            compile_cue(entry.id, pattern) for entry in kb.entries for pattern in entry.cues
         ]
+        self.cues_of: dict[str, list[Cue]] = defaultdict(list)
+        for cue in self.cues:
+            self.cues_of[cue.topic].append(cue)
 
     # -- public -------------------------------------------------------------------------
 
@@ -101,6 +111,10 @@ class Matcher:
         """Every candidate topic with the decision's confidence in it (0–100)."""
         return self._choose(self._analyse(text)[0])
 
+    def segments(self, text: str) -> list[str]:
+        """The normalised parts of a text that matching reads (what an example keeps)."""
+        return self._segments(raw_lines(text, self.config.limits))[0]
+
     def features(self, text: str) -> dict[str, dict[str, float]]:
         """The candidate topics and what the decision sees about each (for bench/fit.py)."""
         return self._analyse(text)[0]
@@ -115,47 +129,79 @@ class Matcher:
 
     def _analyse(self, text: str) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
-        segments = self._segments(text)
+        lines = raw_lines(text, config.limits)
+        segments, read = self._segments(lines)
         seg_tokens = [set(tokens(s)[: config.max_tokens]) for s in segments]
         strings = self.index.best_per_topic(segments, seg_tokens)
         union = set().union(*seg_tokens) if seg_tokens else set()
         profiles = self._profiles(union)
-        cued = self._cued(text)
+        # the pieces matched on, the start (where people say what they did) and the end
+        sample = "\n".join([*read, text[:_HEAD_SAMPLE], _sample(lines)])
+        lower = sample.lower()
+        # only topics with some evidence can become candidates: only their cues are run
+        cued = {
+            topic
+            for topic in {*strings, *profiles}
+            if any(cue.found(sample, lower) for cue in self.cues_of.get(topic, ()))
+        }
+        neighbours = self.examples.nearest(union)
         by_string = heapq.nlargest(config.candidates, strings, key=lambda t: strings[t].score)
         by_profile = heapq.nlargest(config.candidates, profiles, key=lambda t: profiles[t].score)
         topics = list(dict.fromkeys([*by_string, *by_profile]))
         topics += [t for t in cued if t not in topics and (t in strings or t in profiles)]
-        signals = read_signals(text, is_question(text))
+        topics += [
+            t
+            for t, similarity in neighbours.items()
+            if t and t not in topics and similarity >= config.example_candidate
+        ]
+        signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), is_question(text))
         features = {
-            topic: candidate_features(topic, strings, profiles, cued, signals) for topic in topics
+            topic: candidate_features(
+                topic,
+                strings=strings,
+                profiles=profiles,
+                cued=cued,
+                neighbours=neighbours,
+                signals=signals,
+            )
+            for topic in topics
         }
         return features, strings
 
-    def _segments(self, text: str) -> list[str]:
+    def _segments(self, lines: list[str]) -> tuple[list[str], list[str]]:
         """The text to score: the distinct segments richest in knowledge-base vocabulary;
-        a short paste is also scored whole, so a signature split over lines still aligns."""
+        a short paste is also scored whole, so a signature split over lines still aligns.
+        Also the raw pieces they came from."""
         config = self.config
-        pieces = distinct_windows(raw_lines(text, config.limits), config.limits)
-        index = self.index
+        pieces = distinct_windows(lines, config.limits)
         if len(pieces) > config.normalise_at_most:
             # rank on the raw words first, so only a few pieces pay for normalisation
             pieces = [
                 piece
                 for _, _, piece in heapq.nlargest(
                     config.normalise_at_most,
-                    ((index.salience(set(tokens(p.lower()))), -i, p) for i, p in enumerate(pieces)),
+                    ((self._salience(p.lower()), -i, p) for i, p in enumerate(pieces)),
                 )
             ]
-        segments = distinct_normalised(pieces)
+        pairs = distinct_normalised(pieces)
         ranked = heapq.nlargest(
             config.max_segments,
-            ((index.salience(set(tokens(s))), -i, s) for i, s in enumerate(segments)),
+            ((self._salience(s), -i, s, raw) for i, (s, raw) in enumerate(pairs)),
         )
-        chosen = [s for salience, _, s in ranked if salience > 0]
-        joined = " ".join(segments)
-        if len(segments) > 1 and len(joined) <= config.short_paste:
+        chosen = [s for salience, _, s, _ in ranked if salience > 0]
+        read = [raw for salience, _, _, raw in ranked if salience > 0]
+        joined = " ".join(s for s, _ in pairs)
+        if len(pairs) > 1 and len(joined) <= config.short_paste:
             chosen.append(joined)
-        return chosen
+        return chosen, read
+
+    def _salience(self, lowered: str) -> float:
+        """Rare knowledge-base vocabulary in a piece, and more for a line that reports an
+        error: build steps share many words with the knowledge base, the error is the point."""
+        salience = self.index.salience(set(tokens(lowered)))
+        if salience and is_error_line(lowered):
+            salience += self.config.error_line_bonus * self.index.max_idf
+        return salience
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
@@ -179,9 +225,18 @@ class Matcher:
             hits[topic] = ProfileHit(evidence * 80.0 * strength, cosine)
         return hits
 
-    def _cued(self, text: str) -> set[str]:
-        sample = text[:_CUE_SCAN]
-        return {topic for topic, pattern in self.cues if pattern.search(sample)}
+
+def _sample(lines: list[str]) -> str:
+    """The read lines (a long paste's head, tail and error lines) that cues and signals
+    look at, the end of the text first, since that is where logs print what stopped them."""
+    kept: list[str] = []
+    size = 0
+    for line in reversed(lines):
+        kept.append(line[:_SAMPLE_LINE])
+        size += len(kept[-1]) + 1
+        if size >= _SAMPLE:
+            break
+    return "\n".join(kept)
 
 
 def _find_registry(text: str) -> str | None:

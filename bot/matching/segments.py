@@ -108,13 +108,13 @@ def distinct_windows(lines: Iterable[str], limits: SegmentLimits) -> list[str]:
     return out
 
 
-def distinct_normalised(pieces: Iterable[str]) -> list[str]:
-    """Normalised pieces, each distinct one once, in the order first seen."""
+def distinct_normalised(pieces: Iterable[str]) -> list[tuple[str, str]]:
+    """(normalised, raw) for each piece whose normalised form is new, in the order seen."""
     seen: set[str] = set()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for piece in pieces:
         normalised = normalise_line(piece)
         if normalised and normalised not in seen:
             seen.add(normalised)
-            out.append(normalised)
+            out.append((normalised, piece))
     return out

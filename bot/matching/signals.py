@@ -10,7 +10,6 @@ only, so they cost the same on any text.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from bot.matching.words import STOP, WORD
@@ -65,13 +64,34 @@ _UNRELATED_PHRASES = (
 _UNRELATED_WORDS = frozenset(
     {"pip", "psql", "postgres", "postgresql", "mysql", "maven", "gradle", "webpack"}
 )
-ERROR_WORDS = re.compile(
-    r"error|denied|fail|unauthori[sz]ed|forbidden|refused|timeout|timed out|not found|"
-    r"unknown|invalid|cannot|can't|unable|exceeded|disallowed|no such host|x509|"
-    r"toomanyrequests|ошибк|не удал|не могу|не работает",
-    re.IGNORECASE,
+# Words of a line that reports a failure (lower-case substrings, checked without a regex:
+# this runs on every line of a long log).
+ERROR_WORDS = (
+    "error",
+    "denied",
+    "fail",
+    "unauthorized",
+    "unauthorised",
+    "forbidden",
+    "refused",
+    "timeout",
+    "timed out",
+    "not found",
+    "unknown",
+    "invalid",
+    "cannot",
+    "can't",
+    "unable",
+    "exceeded",
+    "disallowed",
+    "no such host",
+    "x509",
+    "toomanyrequests",
+    "ошибк",
+    "не удал",
+    "не могу",
+    "не работает",
 )
-_SCAN = 6_000  # characters read for these signals: the facts show early or not at all
 
 
 @dataclass(frozen=True)
@@ -85,8 +105,8 @@ class Signals:
     question: float  # 1 when it reads as a question
 
 
-def read_signals(text: str, question: bool) -> Signals:
-    sample = text[:_SCAN] if len(text) <= 2 * _SCAN else text[:_SCAN] + "\n" + text[-_SCAN:]
+def read_signals(sample: str, length: int, question: bool) -> Signals:
+    """Signals of a paste from a sample of its lines (the caller bounds it) and its length."""
     low = sample.lower()
     words = WORD.findall(low)
     vocabulary = set(words)
@@ -97,7 +117,7 @@ def read_signals(text: str, question: bool) -> Signals:
         foreign=_found(low, vocabulary, _FOREIGN_PHRASES, _FOREIGN_WORDS),
         unrelated=_found(low, vocabulary, _UNRELATED_PHRASES, _UNRELATED_WORDS),
         prose=function_words / max(len(words), 8),
-        length=min(1.0, math.log10(max(len(text), 1)) / 5),
+        length=min(1.0, math.log10(max(length, 1)) / 5),
         question=1.0 if question else 0.0,
     )
 
@@ -108,5 +128,6 @@ def _found(
     return 1.0 if not words.isdisjoint(vocabulary) or any(p in low for p in phrases) else 0.0
 
 
-def is_error_line(segment: str) -> bool:
-    return ERROR_WORDS.search(segment) is not None
+def is_error_line(lowered: str) -> bool:
+    """Whether an already lower-cased line reports a failure."""
+    return any(word in lowered for word in ERROR_WORDS)

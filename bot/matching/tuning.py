@@ -82,11 +82,12 @@ class MatcherConfig:
     # how much of a paste is scored
     max_segments: int = 8
     normalise_at_most: int = 40  # pieces of a long paste normalised, after a raw ranking
+    error_line_bonus: float = 3.0  # salience of a line that reports an error, in rare words
     short_paste: int = 300  # characters: shorter pastes are also scored as one segment
     max_tokens: int = 400
     # the inverted index that short-lists knowledge strings
-    postings_budget: int = 2000
-    shortlist: int = 30
+    postings_budget: int = 1000
+    shortlist: int = 22
     min_recall: float = 0.5  # share of a string's rare words a segment needs before fuzzing
     # string scores
     fragment_exponent: float = 0.25  # a paste much shorter than a signature is a fragment
@@ -101,6 +102,7 @@ class MatcherConfig:
     profile_min_words: int = 4
     # candidates handed to the decision
     candidates: int = 6
+    example_candidate: float = 0.3  # a real paste this similar makes its topic a candidate
 
     @classmethod
     def default(cls) -> MatcherConfig:

@@ -45,5 +45,18 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Stems of the words of an already lower-cased text, function words left out."""
-    return [stem(w) for w in WORD.findall(text) if w not in STOP and len(w) > 1]
+    """Stems of the words of an already lower-cased text, function words left out.
+
+    An error code (``connectivity_dns_error``) counts whole, so codes that share a prefix
+    stay apart, and by its parts, so "dns" in a question meets the code's "dns".
+    """
+    out = []
+    for word in WORD.findall(text):
+        if word in STOP or len(word) < 2:
+            continue
+        if "_" in word.strip("_"):
+            out.append(word)
+            out += [stem(part) for part in word.split("_") if len(part) > 1 and part not in STOP]
+        else:
+            out.append(stem(word))
+    return out

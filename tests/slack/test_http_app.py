@@ -451,7 +451,8 @@ def test_an_uncertain_paste_is_suggested_to_the_poster_only(
 def test_not_it_hides_the_suggestion_and_posts_nothing(
     http_bot: HttpBot, knowledge_dir: Path
 ) -> None:
-    """ "Not it" on the private suggestion removes it and counts a miss; the channel sees nothing."""
+    """Not it on the private suggestion removes it and counts a miss; the channel sees
+    nothing."""
     channel = p.new_channel()
     send_event(http_bot, p.message_event(p.uncertain_paste(knowledge_dir), channel=channel))
     offer = http_bot.slack.wait_for("chat.postEphemeral", channel=channel)[0]

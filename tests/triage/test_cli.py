@@ -13,7 +13,7 @@ PASTE = (
     "denied: client with IP '198.51.100.23' is not allowed access. "
     "Refer https://aka.ms/acr/firewall to grant access."
 )
-JSON_KEYS = {"topic", "score", "language", "alternatives"}
+JSON_KEYS = {"topic", "decision", "suggestion", "score", "language", "alternatives"}
 
 
 def acrbot(

@@ -1,4 +1,6 @@
-"""Triage quality on the labelled evaluation set: right topic, or silence when there is none."""
+"""Triage quality on real pastes: the right topic in the channel, a private suggestion when
+unsure, silence on unrelated text. Cross-validated figures come from bench/fit.py; these
+guard the shipped model against regressions on the corpus and on the written set."""
 
 from __future__ import annotations
 
@@ -11,16 +13,18 @@ from typing import Any
 import pytest
 
 from bot.knowledge import load
-from bot.matching import Matcher
+from bot.matching import Match, Matcher
 
-CASES = Path(__file__).resolve().parents[1] / "eval" / "cases.jsonl"
-MIN_TOP1 = 0.90
-MAX_FALSE_ANSWERS = 0.05
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+REAL = EVAL / "real.jsonl"
+WRITTEN = EVAL / "cases.jsonl"
 
 
-def load_cases() -> list[dict[str, Any]]:
-    with CASES.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for row in rows:
+        row.setdefault("expected", row.get("topic"))
+    return rows
 
 
 def half(case: dict[str, Any]) -> str:
@@ -30,49 +34,81 @@ def half(case: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def results() -> list[tuple[dict[str, Any], str | None]]:
-    matcher = Matcher(load())
-    return [(case, matcher.match(case["text"]).topic) for case in load_cases()]
+def matcher() -> Matcher:
+    return Matcher(load())
 
 
-def figures(rows: list[tuple[dict[str, Any], str | None]]) -> tuple[float, float, list[str]]:
-    topical = [(c, got) for c, got in rows if c["topic"]]
-    silent = [(c, got) for c, got in rows if not c["topic"]]
-    misses = [
-        f"{c['topic']} ← got {got}: {c['text'][:90]!r}" for c, got in topical if got != c["topic"]
-    ]
-    misses += [f"none ← got {got}: {c['text'][:90]!r}" for c, got in silent if got is not None]
-    top1 = sum(got == c["topic"] for c, got in topical) / len(topical)
-    false = sum(got is not None for _, got in silent) / len(silent)
-    return top1, false, misses
+@pytest.fixture(scope="module")
+def real(matcher: Matcher) -> list[tuple[dict[str, Any], Match]]:
+    return [(case, matcher.match(case["text"])) for case in load_cases(REAL)]
 
 
-def test_set_is_large_and_sourced() -> None:
-    """The set has at least 150 cases, each with a source, and labels from the catalog."""
-    cases = load_cases()
+@pytest.fixture(scope="module")
+def written(matcher: Matcher) -> list[tuple[dict[str, Any], Match]]:
+    return [(case, matcher.match(case["text"])) for case in load_cases(WRITTEN)]
+
+
+def figures(rows: list[tuple[dict[str, Any], Match]]) -> tuple[float, float, float, str]:
+    """Answered right and answered-or-suggested right (of cases with a topic), answers on
+    cases without one, and the misses for the assertion message."""
+    topical = [(c, m) for c, m in rows if c["expected"]]
+    silent = [(c, m) for c, m in rows if not c["expected"]]
+    right = offered = 0
+    misses = []
+    for case, match in topical:
+        good = {case["expected"], *case.get("also", [])}
+        right += match.topic in good
+        offered += match.topic in good or match.suggestion in good
+        if match.topic not in good:
+            misses.append(f"{case['expected']} <- {match.decision} {match.best}")
+    false = sum(m.topic is not None for _, m in silent)
+    misses += [f"none <- {m.topic}" for _, m in silent if m.topic]
+    return (
+        right / len(topical),
+        offered / len(topical),
+        false / max(len(silent), 1),
+        "\n".join(misses),
+    )
+
+
+def test_the_real_corpus_is_large_sourced_and_labelled_from_the_catalog() -> None:
+    """At least 250 real pastes, each with its public source, labels from the catalog, no
+    text twice, and unrelated text among them (chatter, other tools, look-alikes)."""
+    cases = load_cases(REAL)
     known = set(load().ids())
-    assert len(cases) >= 150
-    assert all(c.get("source") for c in cases)
-    assert {c["topic"] for c in cases if c["topic"]} <= known
-    kinds = Counter(c["topic"] is None for c in cases)
-    assert kinds[True] >= 40 and kinds[False] >= 100
+    assert len(cases) >= 250
+    assert all(c["source"].startswith("https://") for c in cases)
+    assert {c["expected"] for c in cases if c["expected"]} <= known
+    assert all(set(c.get("also", [])) <= known for c in cases)
+    assert len({c["text"] for c in cases}) == len(cases)
+    kinds = Counter(c["kind"] for c in cases)
+    assert kinds["error-paste"] >= 150 and kinds["hard-negative"] + kinds["negative"] >= 80
 
 
-def test_accuracy_on_whole_set(results: list[tuple[dict[str, Any], str | None]]) -> None:
-    """Top-1 accuracy ≥ 90 % on cases with a topic; answers on ≤ 5 % of cases without one."""
-    top1, false, misses = figures(results)
-    detail = "\n".join(misses)
-    assert top1 >= MIN_TOP1, f"top-1 {top1:.1%}\n{detail}"
-    assert false <= MAX_FALSE_ANSWERS, f"false answers {false:.1%}\n{detail}"
+def test_real_pastes_are_answered_suggested_or_left_alone(
+    real: list[tuple[dict[str, Any], Match]],
+) -> None:
+    """On the real corpus: most pastes answered with the right topic, nearly all answered or
+    suggested, and at most 5 % of unrelated text answered in the channel."""
+    right, offered, false, misses = figures(real)
+    assert right >= 0.62, f"answered right {right:.1%}\n{misses}"
+    assert offered >= 0.85, f"answered or suggested right {offered:.1%}\n{misses}"
+    assert false <= 0.05, f"answers on unrelated text {false:.1%}\n{misses}"
 
 
 @pytest.mark.parametrize("which", ["a", "b"])
-def test_accuracy_holds_on_each_half(
-    results: list[tuple[dict[str, Any], str | None]], which: str
-) -> None:
+def test_accuracy_holds_on_each_half(real: list[tuple[dict[str, Any], Match]], which: str) -> None:
     """The figures hold on each half alone: no reliance on a few tuned cases."""
-    top1, false, misses = figures([r for r in results if half(r[0]) == which])
-    assert top1 >= MIN_TOP1 - 0.03, f"half {which}: top-1 {top1:.1%}\n" + "\n".join(misses)
-    assert false <= MAX_FALSE_ANSWERS + 0.03, f"half {which}: false {false:.1%}\n" + "\n".join(
-        misses
+    right, offered, false, misses = figures([r for r in real if half(r[0]) == which])
+    assert right >= 0.57 and offered >= 0.80 and false <= 0.08, (
+        f"half {which}: {right:.1%} / {offered:.1%} / {false:.1%}\n{misses}"
+    )
+
+
+def test_written_cases_keep_their_level(written: list[tuple[dict[str, Any], Match]]) -> None:
+    """The written set (reported apart: it shares wording with the knowledge base) stays
+    where it was when the decision was fitted on real text."""
+    right, offered, false, misses = figures(written)
+    assert right >= 0.72 and offered >= 0.85 and false <= 0.05, (
+        f"{right:.1%} / {offered:.1%} / {false:.1%}\n{misses}"
     )

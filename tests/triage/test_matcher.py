@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
 from bot.knowledge import load
-from bot.matching import Matcher
+from bot.matching import Match, Matcher
+
+REAL = Path(__file__).resolve().parents[1] / "eval" / "real.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +45,20 @@ def test_log_noise_alone_gets_no_answer(matcher: Matcher) -> None:
 
 @pytest.mark.parametrize(
     ("code", "topic"),
-    [("401", "login-denied"), ("429", "too-many-requests")],
+    [("401", "login-denied"), ("429", "too-many-requests"), ("403", "public-network-disabled")],
 )
-def test_response_code_picks_the_topic(matcher: Matcher, code: str, topic: str) -> None:
-    """The same az acr login failure goes to the topic its HTTP response code names."""
+def test_response_code_picks_the_next_topic(matcher: Matcher, code: str, topic: str) -> None:
+    """A failed token exchange is answered by its own topic (which explains every response
+    code), and the topic its HTTP response code names comes right after it."""
     paste = (
         "Unable to get AAD authorization tokens with message: 2026-03-02 10:11:12.123456 "
         "An error occurred: CONNECTIVITY_REFRESH_TOKEN_ERROR\n"
         f"Access to registry 'fabrikam.azurecr.io' was denied. Response code: {code}. "
         "Please try running 'az login' again to refresh permissions."
     )
-    assert matcher.match(paste).topic == topic
+    result = matcher.match(paste)
+    assert result.topic == "health-token-exchange-error"
+    assert result.alternatives[0].topic == topic
 
 
 def test_error_codes_are_not_confused(matcher: Matcher) -> None:
@@ -77,31 +84,42 @@ def test_russian_question_keeps_its_language(matcher: Matcher) -> None:
     assert (result.topic, result.language) == ("delete-untagged-manifests", "ru")
 
 
-def test_question_between_sibling_topics_gets_silence(matcher: Matcher) -> None:
-    """When the closest wording and the closest vocabulary name two sibling topics, no answer
-    (here: enabling anonymous pull vs anonymous pull refusing stale credentials)."""
+def test_question_between_sibling_topics_is_not_answered_in_the_channel(matcher: Matcher) -> None:
+    """When two sibling topics fit a question equally well (enabling anonymous pull vs
+    anonymous pull refusing stale credentials), neither is posted in the channel."""
     result = matcher.match("как включить анонимный pull для нашего реестра acr?")
     assert result.topic is None
-    assert {c.topic for c in result.alternatives[:2]} == {
+    assert result.best is not None
+    assert {result.best.topic, result.alternatives[0].topic} == {
         "anonymous-pull",
         "anonymous-pull-stale-credentials",
     }
 
 
 FIREWALL = "denied: client with IP '10.1.2.3' is not allowed access"
+FIREWALL_LINE = (
+    'Error response from daemon: Head "https://contosoprod.azurecr.io/v2/web/manifests/1.4": '
+    f"{FIREWALL}. Refer https://aka.ms/acr/firewall to grant access."
+)
+
+
+def recognised(result: Match, topic: str) -> bool:
+    """The bot names the topic: in the channel, or privately to the person who pasted."""
+    return result.best is not None and result.best.topic == topic and result.decision != "silent"
 
 
 def test_an_error_after_a_thousand_characters_of_a_line_is_read(matcher: Matcher) -> None:
     """A line is read to its end: the error after 1,000 characters of noise is answered."""
-    assert matcher.match("x" * 1000 + " " + FIREWALL).topic == "client-ip-not-allowed"
-    assert matcher.match("x " * 30_000 + FIREWALL).topic == "client-ip-not-allowed"
+    assert recognised(matcher.match("x" * 1000 + " " + FIREWALL), "client-ip-not-allowed")
+    assert recognised(matcher.match("x " * 30_000 + FIREWALL), "client-ip-not-allowed")
+    assert matcher.match("x" * 1000 + " " + FIREWALL_LINE).topic == "client-ip-not-allowed"
 
 
 def test_an_error_in_the_middle_of_a_megabyte_log_is_found(matcher: Matcher) -> None:
     """A build log far beyond the scanned head and tail still yields its error line."""
     noise = build_log(12_000)
     middle = len(noise) // 2
-    paste = noise[:middle] + "\nError response from daemon: " + FIREWALL + "\n" + noise[middle:]
+    paste = noise[:middle] + "\n" + FIREWALL_LINE + "\n" + noise[middle:]
     assert len(paste) > 500_000
     assert matcher.match(paste).topic == "client-ip-not-allowed"
 
@@ -114,7 +132,7 @@ def test_repeated_noise_lines_do_not_crowd_out_the_error(matcher: Matcher) -> No
         f"layer image pull push repository tag digest cache is slow ({n} ms)"
         for n in range(900)
     )
-    result = matcher.match(noisy + "\nError response from daemon: " + FIREWALL)
+    result = matcher.match(noisy + "\n" + FIREWALL_LINE)
     assert result.topic == "client-ip-not-allowed"
 
 
@@ -163,3 +181,14 @@ def test_faq_search_ranks_by_meaning(matcher: Matcher) -> None:
     assert {"storage-quota-exceeded", "quota-not-decreasing"} <= set(topics)
     assert "pull-client-timeout" not in topics
     assert matcher.search("квота")[0].topic in {"storage-quota-exceeded", "quota-not-decreasing"}
+
+
+def test_cue_prefilter_never_hides_a_match(matcher: Matcher) -> None:
+    """The literal prefilter of every knowledge-base cue agrees with the cue's own pattern on
+    every real paste of the corpus (a wrong prefilter would silently drop a cue)."""
+    texts = [json.loads(line)["text"] for line in REAL.read_text(encoding="utf-8").splitlines()]
+    for cue in matcher.cues:
+        for text in texts:
+            assert cue.found(text, text.lower()) == bool(cue.pattern.search(text)), (
+                cue.pattern.pattern
+            )

@@ -1,0 +1,76 @@
+"""Real pastes whose outcome is known, as neighbours: "this looks like that case".
+
+Signatures say what an error line looks like; examples say what whole pastes looked like
+when people really hit the problem — the kubelet event around the 401, the Blob Storage
+upload that printed the same words as a registry error and needed no answer. A paste's
+similarity to the nearest example of each topic, and to the nearest example that needed
+silence, are features of the decision. Similarity is IDF-weighted Jaccard over word stems,
+found through an inverted index, so the cost does not grow with the number of examples
+beyond the postings of the paste's own words.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge import Example
+from bot.matching.words import tokens
+
+SILENT = ""  # the key under which examples that needed silence are gathered
+MAX_POSTINGS = 400  # per word: a word in hundreds of examples says little
+SHORTLIST = 40
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    example: Example
+    similarity: float  # 0–1
+
+
+class ExampleIndex:
+    def __init__(self, examples: Iterable[Example]) -> None:
+        self.examples = list(examples)
+        self.words = [frozenset(tokens("\n".join(e.lines))) for e in self.examples]
+        df: dict[str, int] = defaultdict(int)
+        for words in self.words:
+            for word in words:
+                df[word] += 1
+        n = max(len(self.examples), 1)
+        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.max_idf = math.log(1 + n)
+        self.mass = [sum(self.idf[w] for w in words) for words in self.words]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(self.words):
+            for word in words:
+                postings[word].append(i)
+        self.postings = {w: ids[:MAX_POSTINGS] for w, ids in postings.items()}
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def nearest(self, words: set[str]) -> dict[str, float]:
+        """The best similarity per topic (``SILENT`` for examples that needed silence)."""
+        if not self.examples or not words:
+            return {}
+        shared: dict[int, float] = defaultdict(float)
+        for word in words:
+            weight = self.idf.get(word)
+            if weight is None:
+                continue
+            for i in self.postings[word]:
+                shared[i] += weight
+        if not shared:
+            return {}
+        own = sum(self.idf.get(w, self.max_idf) for w in words)
+        best: dict[str, float] = {}
+        for i in heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__):
+            union = own + self.mass[i] - shared[i]
+            similarity = shared[i] / union if union > 0 else 0.0
+            key = self.examples[i].topic or SILENT
+            if similarity > best.get(key, 0.0):
+                best[key] = similarity
+        return best
