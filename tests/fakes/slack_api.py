@@ -1,6 +1,6 @@
 """A fake Slack Web API on 127.0.0.1 that records every call the bot makes.
 
-It answers from the recorded responses in ``../shared/reference/slack/examples/web_api`` and
+It answers from the recorded responses in ``tests/data/slack/web_api`` and
 also receives ``response_url`` posts (paths under ``/hooks/``), so a test can assert exactly
 what Slack would have received: the method, the channel, the thread, the blocks.
 
