@@ -142,6 +142,31 @@ def test_errors_are_one_sentence_without_trace(
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "fragment", "status"),
+    [
+        (("usage", "bad-name"), "bad_input", "is not a registry name", 1),
+        (("check-health", "bad-name"), "bad_input", "is not a registry name", 1),
+        (("runs", "contosoprod", "--status", "Sleeping"), "bad_input", "Unknown status", 1),
+        (("cancel-runs", "bad-name", "--yes"), "bad_input", "is not a registry name", 1),
+        (("usage", "missingregistry"), "azure_not_found", "was not found", 1),
+        (("usage",), "usage", "required: registry", 2),
+        (("runs", "contosoprod", "--bogus"), "usage", "unrecognized arguments: --bogus", 2),
+    ],
+)
+def test_json_errors_are_one_error_object_on_stdout(
+    world: AzureWorld, args: tuple[str, ...], code: str, fragment: str, status: int
+) -> None:
+    """With --json a failure is {"error": {"code", "message"}} on stdout, exit non-zero."""
+    result = acrbot(world, *args, "--json")
+    assert result.returncode == status
+    data = as_json(result)
+    assert set(data) == {"error"} and set(data["error"]) == {"code", "message"}
+    assert data["error"]["code"] == code
+    assert fragment in data["error"]["message"]
+    assert "Traceback" not in result.stderr
+
+
 def test_console_runs_the_azure_commands(world: AzureWorld) -> None:
     """In the console, /acr usage and /acr cancel-runs answer as text; cancel is a dry run."""
     world.arm.add_runs("contosoprod", 2)
