@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
@@ -175,6 +176,13 @@ class _Reader:
             self.problems.append(f"{name} has values that are not {what}: {', '.join(bad)}")
         return tuple(item for item in items if pattern.match(item))
 
+    def knowledge_dir(self) -> str | None:
+        value = self.text(KNOWLEDGE_VARIABLE)
+        problem = _knowledge_variable_problem(value)
+        if problem:
+            self.problems.append(problem)
+        return value
+
     def build(self) -> Settings:
         mode = self.choice("ACRBOT_MODE", "socket", ("socket", "http"))
         slack_api_url = self.text("SLACK_API_URL")
@@ -207,7 +215,7 @@ class _Reader:
             default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
             repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
             match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", 80.0, float, 1, 100),
-            knowledge_dir=self.text("ACRBOT_KNOWLEDGE_DIR"),
+            knowledge_dir=self.knowledge_dir(),
             credential=self.choice(
                 "ACRBOT_CREDENTIAL",
                 "default",
@@ -246,6 +254,44 @@ class _Reader:
         if self.problems:
             raise ConfigError(self.problems)
         return settings
+
+
+KNOWLEDGE_VARIABLE = "ACRBOT_KNOWLEDGE_DIR"
+
+
+def _missing(path: str) -> str | None:
+    """Why ``path`` cannot be a knowledge directory, or None when it is a directory."""
+    if Path(path).is_dir():
+        return None
+    return "is not a directory" if Path(path).exists() else "does not exist"
+
+
+def _knowledge_variable_problem(value: str | None) -> str | None:
+    why = _missing(value) if value else None
+    if why is None:
+        return None
+    return (
+        f"{KNOWLEDGE_VARIABLE}={value} {why}; point it at a knowledge directory, or unset it "
+        "to use the shipped one"
+    )
+
+
+def knowledge_directory(
+    option: Path | None = None, env: Mapping[str, str] | None = None
+) -> Path | None:
+    """Where the knowledge base is read from: ``--dir``, else ``ACRBOT_KNOWLEDGE_DIR``, else
+    None (the shipped one). Only that variable is read, so commands that need no other setting
+    do not fail on an unrelated one; a directory that is not there is a ConfigError."""
+    if option is not None:
+        why = _missing(str(option))
+        if why:
+            raise ConfigError([f"--dir {option} {why}"])
+        return option
+    value = (os.environ if env is None else env).get(KNOWLEDGE_VARIABLE, "").strip() or None
+    problem = _knowledge_variable_problem(value)
+    if problem:
+        raise ConfigError([problem])
+    return Path(value) if value else None
 
 
 def valid_registry_name(name: str) -> bool:
