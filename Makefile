@@ -26,7 +26,8 @@ $(BIN)/python:
 	    "$$($(PYTHON) --version 2>/dev/null || echo 'not found')." \
 	    "Install one (README, first lines), then: make PYTHON=python3.12 $(MAKECMDGOALS)" >&2; \
 	  exit 1; }
-	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	@echo "$(PYTHON) -m venv $(VENV)"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "'$(PYTHON) -m venv' failed: on Debian/Ubuntu install python3-venv (README)." >&2; \
 	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
