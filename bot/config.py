@@ -176,13 +176,6 @@ class _Reader:
             self.problems.append(f"{name} has values that are not {what}: {', '.join(bad)}")
         return tuple(item for item in items if pattern.match(item))
 
-    def knowledge_dir(self) -> str | None:
-        value = self.text(KNOWLEDGE_VARIABLE)
-        problem = _knowledge_variable_problem(value)
-        if problem:
-            self.problems.append(problem)
-        return value
-
     def build(self) -> Settings:
         mode = self.choice("ACRBOT_MODE", "socket", ("socket", "http"))
         slack_api_url = self.text("SLACK_API_URL")
@@ -215,7 +208,7 @@ class _Reader:
             default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
             repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
             match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", 80.0, float, 1, 100),
-            knowledge_dir=self.knowledge_dir(),
+            knowledge_dir=self.text("ACRBOT_KNOWLEDGE_DIR"),
             credential=self.choice(
                 "ACRBOT_CREDENTIAL",
                 "default",
@@ -249,6 +242,9 @@ class _Reader:
                 "ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400
             ),
         )
+        knowledge_problem = _knowledge_variable_problem(settings.knowledge_dir)
+        if knowledge_problem:
+            self.problems.append(knowledge_problem)
         if settings.mode == "http" and bot_token and not settings.slack_signing_secret:
             self.problems.append("ACRBOT_MODE=http needs SLACK_SIGNING_SECRET")
         if self.problems:
