@@ -106,10 +106,11 @@ def _stream(matcher: Matcher, lines: BinaryIO) -> int:
     """One output line per input line, flushed as it goes so callers can pipe thousands."""
     for number, raw in enumerate(lines, 1):
         try:
-            print_json(matcher.match(_text_of(raw.rstrip(b"\r\n"))).to_json())
+            answer = matcher.match(_text_of(raw.rstrip(b"\r\n"))).to_json()
         except _BadLine as bad:
-            print_json(error_object(bad.code, f"line {number} {bad}"))
+            answer = error_object(bad.code, f"line {number} {bad}")
         except Exception:  # a bug must not cost the rest of the stream its answers
             log.exception("match.line_failed", extra={"fields": {"line": number}})
-            print_json(error_object("internal", f"line {number} could not be matched (a bug)"))
+            answer = error_object("internal", f"line {number} could not be matched (a bug)")
+        print_json(answer)
     return 0
