@@ -132,7 +132,7 @@ def test_jsonl_answers_every_line_in_place_with_error_objects() -> None:
     assert len(rows) == len(lines)
     for number, row in enumerate(rows, 1):
         if number % 2:
-            assert row["topic"] == "client-ip-not-allowed" and set(row) == JSON_KEYS
+            assert row["topic"] == "client-ip-not-allowed" and set(row) >= JSON_KEYS
             continue
         code = BAD_LINES[number // 2 - 1][1]
         assert set(row) == {"error"} and set(row["error"]) == {"code", "message"}
