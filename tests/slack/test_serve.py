@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,30 +103,33 @@ def test_a_busy_port_is_one_line_and_exit_1(knowledge_dir: Path, variable: str, 
     assert "Traceback" not in done.stderr
 
 
-def test_logs_go_to_stderr_as_json_and_leave_out_library_noise(knowledge_dir: Path) -> None:
+def test_logs_go_to_stderr_as_json_and_leave_out_library_noise(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
     """stdout stays empty (it carries what the bot says, in the console); every log line is
     JSON on stderr, without Bolt's "`token` will be unused" notice on each start."""
-    with FakeSlackAPI() as slack:
+    out_file, err_file = tmp_path / "stdout", tmp_path / "stderr"
+    with FakeSlackAPI() as slack, out_file.open("w") as out, err_file.open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"],
             cwd=REPO,
             env=bot_env(slack, knowledge_dir=knowledge_dir),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            stdout=out,
+            stderr=err,
         )
-        assert process.stderr is not None
-        logged: list[str] = []
-        for line in process.stderr:
-            logged.append(line)
-            if '"serve.started"' in line:
-                break
-        process.send_signal(signal.SIGTERM)
-        out, rest = process.communicate(timeout=30)
-    assert process.returncode == 0
-    assert out == ""
-    logged += rest.splitlines()
-    records = [json.loads(line) for line in logged if line.strip()]
+        try:
+            deadline = time.monotonic() + 60
+            while '"serve.started"' not in err_file.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, err_file.read_text()
+                time.sleep(0.1)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    assert out_file.read_text() == ""
+    records = [json.loads(line) for line in err_file.read_text().splitlines() if line.strip()]
     assert any(r["event"] == "serve.started" for r in records)
     assert not [r for r in records if "will be unused" in r["event"]]
