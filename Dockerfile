@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # acr-chatops image: two stages. "build" installs the pinned, hashed dependencies and the bot's
 # wheel into a virtual environment; "runtime" copies only that environment onto the same slim
 # Python base (no compilers, no pip cache, no source tree) and runs it as UID 10001.

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
@@ -241,11 +242,52 @@ class _Reader:
                 "ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400
             ),
         )
+        knowledge_problem = _knowledge_variable_problem(settings.knowledge_dir)
+        if knowledge_problem:
+            self.problems.append(knowledge_problem)
         if settings.mode == "http" and bot_token and not settings.slack_signing_secret:
             self.problems.append("ACRBOT_MODE=http needs SLACK_SIGNING_SECRET")
         if self.problems:
             raise ConfigError(self.problems)
         return settings
+
+
+KNOWLEDGE_VARIABLE = "ACRBOT_KNOWLEDGE_DIR"
+
+
+def _missing(path: str) -> str | None:
+    """Why ``path`` cannot be a knowledge directory, or None when it is a directory."""
+    if Path(path).is_dir():
+        return None
+    return "is not a directory" if Path(path).exists() else "does not exist"
+
+
+def _knowledge_variable_problem(value: str | None) -> str | None:
+    why = _missing(value) if value else None
+    if why is None:
+        return None
+    return (
+        f"{KNOWLEDGE_VARIABLE}={value} {why}; point it at a knowledge directory, or unset it "
+        "to use the shipped one"
+    )
+
+
+def knowledge_directory(
+    option: Path | None = None, env: Mapping[str, str] | None = None
+) -> Path | None:
+    """Where the knowledge base is read from: ``--dir``, else ``ACRBOT_KNOWLEDGE_DIR``, else
+    None (the shipped one). Only that variable is read, so commands that need no other setting
+    do not fail on an unrelated one; a directory that is not there is a ConfigError."""
+    if option is not None:
+        why = _missing(str(option))
+        if why:
+            raise ConfigError([f"--dir {option} {why}"])
+        return option
+    value = (os.environ if env is None else env).get(KNOWLEDGE_VARIABLE, "").strip() or None
+    problem = _knowledge_variable_problem(value)
+    if problem:
+        raise ConfigError([problem])
+    return Path(value) if value else None
 
 
 def valid_registry_name(name: str) -> bool:

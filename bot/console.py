@@ -5,7 +5,7 @@ This is a door like Slack: it parses, calls a service, renders text. It holds no
 
 from __future__ import annotations
 
-import select
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -19,8 +19,9 @@ from bot.services import Services
 CommandRunner = Callable[[Services, Command, str], str]
 
 BANNER = (
-    "acr-chatops console — paste an error (end a multi-line paste with an empty line),\n"
-    "or type /acr help. Ctrl-D quits."
+    "acr-chatops console. Paste or type an error and end it with an empty line (a paste\n"
+    "is answered at once where the terminal marks pastes). A line starting with /acr runs\n"
+    "at once: /acr help lists the commands. Ctrl-D quits."
 )
 
 
@@ -52,34 +53,71 @@ def respond(services: Services, text: str, lang: str | None = None) -> str:
     return match_text(services.kb, match, lang)
 
 
-def _messages(stream: TextIO) -> Iterator[str]:
-    """Split input into messages: a /acr line alone, or lines up to an empty one.
+PASTE_START = "\x1b[200~"  # a terminal in bracketed-paste mode wraps each paste in these
+PASTE_END = "\x1b[201~"
 
-    On a terminal, lines that arrive together (a paste) form one message, so a one-line
-    paste needs no extra empty line.
+
+def _messages(stream: TextIO) -> Iterator[str]:
+    """Split input into messages, the same for typed, pasted and piped text.
+
+    A line starting with /acr is a message by itself. Other lines gather until an empty line
+    (the end marker the banner names). A paste the terminal marks (bracketed paste) is one
+    message as soon as it ends, empty lines and all.
     """
     block: list[str] = []
-    interactive = stream.isatty()
+    in_paste = False
     for raw in stream:
-        line = raw.rstrip("\n")
-        if not block and line.strip().startswith("/acr"):
-            yield line
+        line = raw.rstrip("\r\n")
+        if PASTE_START in line:
+            in_paste = True
+            line = line.replace(PASTE_START, "")
+        if in_paste:
+            in_paste = PASTE_END not in line
+            block.append(line.replace(PASTE_END, ""))
+            if not in_paste:
+                yield from _flush(block)
             continue
-        if line.strip():
+        if not block and line.strip().startswith("/acr"):
+            yield line.strip()
+        elif line.strip():
             block.append(line)
-        if block and (not line.strip() or (interactive and not _more_waiting(stream))):
-            yield "\n".join(block)
-            block = []
-    if block:
-        yield "\n".join(block)
+        else:
+            yield from _flush(block)
+    yield from _flush(block)
 
 
-def _more_waiting(stream: TextIO) -> bool:
+def _flush(block: list[str]) -> Iterator[str]:
+    text = "\n".join(block).strip("\n")
+    block.clear()
+    if text.strip():
+        yield text
+
+
+@contextlib.contextmanager
+def _paste_aware(stream: TextIO, out: TextIO) -> Iterator[None]:
+    """On a terminal: bracketed-paste mode on, and its markers not echoed as ``^[[200~``."""
+    if not (stream.isatty() and out.isatty()):
+        yield
+        return
+    saved = None
     try:
-        ready, _, _ = select.select([stream], [], [], 0.05)
-    except (OSError, ValueError):
-        return False
-    return bool(ready)
+        import termios
+
+        saved = termios.tcgetattr(stream.fileno())
+        quiet = list(saved)
+        quiet[3] &= ~termios.ECHOCTL
+        termios.tcsetattr(stream.fileno(), termios.TCSANOW, quiet)
+    except (ImportError, OSError, ValueError, AttributeError):
+        saved = None  # not a POSIX terminal: pastes still work, ended by an empty line
+    out.write("\x1b[?2004h")
+    out.flush()
+    try:
+        yield
+    finally:
+        out.write("\x1b[?2004l")
+        out.flush()
+        if saved is not None:
+            termios.tcsetattr(stream.fileno(), termios.TCSANOW, saved)
 
 
 def run(services: Services, stream: TextIO | None = None, out: TextIO | None = None) -> int:
@@ -87,7 +125,8 @@ def run(services: Services, stream: TextIO | None = None, out: TextIO | None = N
     out = out or sys.stdout
     if stream.isatty():
         print(BANNER, file=out)
-    for message in _messages(stream):
-        print(respond(services, message), file=out)
-        print("—" * 40, file=out, flush=True)
+    with _paste_aware(stream, out):
+        for message in _messages(stream):
+            print(respond(services, message), file=out)
+            print("—" * 40, file=out, flush=True)
     return 0

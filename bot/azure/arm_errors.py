@@ -60,11 +60,17 @@ class Target:
 
 
 def shorten(text: str | None, limit: int = 240) -> str:
-    """One line, secrets scrubbed, at most ``limit`` characters: safe to show a user."""
+    """One line, secrets scrubbed, at most ``limit`` characters, cut between words (a user
+    reads "… AzureCliCredential …", never "AzureCliCreden…")."""
     if not text:
         return ""
     clean = scrub(" ".join(text.split()))
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    if len(clean) <= limit:
+        return clean
+    cut = clean[: limit - 1]
+    if clean[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def _what(target: Target) -> str:

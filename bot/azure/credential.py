@@ -5,14 +5,26 @@ workload identity (AKS with federated credentials), then managed identity (App S
 Container Apps, VMs), then the Azure CLI login of a developer's laptop. The standard
 azure-identity variables (IDENTITY_ENDPOINT, AZURE_FEDERATED_TOKEN_FILE, ...) keep their meaning;
 ``AZURE_CLIENT_ID`` selects a user-assigned identity.
+
+When no token comes, the user reads one sentence saying what to do for the source in use
+(:func:`token_failure`), not azure-identity's message, which is many lines long and the same
+for every source.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Mapping
+from typing import Any
 
-from azure.core.credentials import TokenCredential
+from azure.core.credentials import (
+    AccessToken,
+    AccessTokenInfo,
+    TokenCredential,
+    TokenRequestOptions,
+)
 from azure.identity import (
     AzureCliCredential,
     ChainedTokenCredential,
@@ -20,9 +32,21 @@ from azure.identity import (
     WorkloadIdentityCredential,
 )
 
+from bot.azure.arm_errors import shorten
 from bot.config import Settings
+from bot.errors import AzureError, BotError
+from bot.observe.logging import event
+
+log = logging.getLogger("bot.azure")
 
 WORKLOAD_VARIABLES = ("AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")
+# what azure-identity calls each source in a chain's message → what the user reads
+SOURCES = {
+    "WorkloadIdentityCredential": "workload identity",
+    "ManagedIdentityCredential": "managed identity",
+    "AzureCliCredential": "Azure CLI",
+}
+_ATTEMPT = re.compile(r"^\t(?P<name>\w+): (?P<detail>.*)$", re.MULTILINE)
 
 
 def _authority(settings: Settings, env: Mapping[str, str]) -> str:
@@ -30,9 +54,24 @@ def _authority(settings: Settings, env: Mapping[str, str]) -> str:
     return host if "://" in host else f"https://{host}"
 
 
+def _client_id(settings: Settings, env: Mapping[str, str]) -> str | None:
+    return settings.azure_client_id or env.get("AZURE_CLIENT_ID")
+
+
 def _workload(settings: Settings, env: Mapping[str, str]) -> WorkloadIdentityCredential:
+    missing = [
+        name
+        for name, value in (
+            ("AZURE_TENANT_ID", env.get("AZURE_TENANT_ID")),
+            ("AZURE_CLIENT_ID", _client_id(settings, env)),
+            ("AZURE_FEDERATED_TOKEN_FILE", env.get("AZURE_FEDERATED_TOKEN_FILE")),
+        )
+        if not value
+    ]
+    if missing:
+        raise AzureError(_workload_advice(f"{', '.join(missing)} not set"), kind="auth")
     return WorkloadIdentityCredential(
-        client_id=settings.azure_client_id or env.get("AZURE_CLIENT_ID"),
+        client_id=_client_id(settings, env),
         tenant_id=env.get("AZURE_TENANT_ID"),
         token_file_path=env.get("AZURE_FEDERATED_TOKEN_FILE"),
         authority=_authority(settings, env),
@@ -45,9 +84,15 @@ def _managed(settings: Settings) -> ManagedIdentityCredential:
     return ManagedIdentityCredential()
 
 
-def build_credential(settings: Settings, env: Mapping[str, str] | None = None) -> TokenCredential:
-    """The credential for ``settings.credential``; nothing is contacted until a token is needed."""
-    env = os.environ if env is None else env
+Source = (
+    ManagedIdentityCredential
+    | WorkloadIdentityCredential
+    | AzureCliCredential
+    | ChainedTokenCredential
+)
+
+
+def _inner(settings: Settings, env: Mapping[str, str]) -> Source:
     kind = settings.credential
     if kind == "managed-identity":
         return _managed(settings)
@@ -63,6 +108,69 @@ def build_credential(settings: Settings, env: Mapping[str, str] | None = None) -
     return ChainedTokenCredential(*chain)
 
 
+class ExplainedCredential:
+    """The configured credential; a token it cannot get becomes the AzureError of
+    :func:`token_failure` (raised inside the SDK's pipeline, it reaches the door unchanged)."""
+
+    def __init__(self, inner: Source, settings: Settings, env: Mapping[str, str]) -> None:
+        self.inner = inner
+        self.settings = settings
+        self.env = env
+
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        try:
+            return self.inner.get_token(
+                *scopes, claims=claims, tenant_id=tenant_id, enable_cae=enable_cae, **kwargs
+            )
+        except BotError:
+            raise
+        except Exception as exc:
+            raise self._explain(exc) from None
+
+    def get_token_info(
+        self, *scopes: str, options: TokenRequestOptions | None = None
+    ) -> AccessTokenInfo:
+        try:
+            return self.inner.get_token_info(*scopes, options=options)
+        except BotError:
+            raise
+        except Exception as exc:
+            raise self._explain(exc) from None
+
+    def _explain(self, exc: Exception) -> AzureError:
+        error = token_failure(self.settings, exc, self.env)
+        event(
+            log,
+            "azure.token_failed",
+            logging.WARNING,
+            credential=self.settings.credential,
+            detail=shorten(_detail(exc), 400),
+        )
+        return error
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __enter__(self) -> ExplainedCredential:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+
+def build_credential(settings: Settings, env: Mapping[str, str] | None = None) -> TokenCredential:
+    """The credential for ``settings.credential``; nothing is contacted until a token is needed."""
+    env = os.environ if env is None else env
+    return ExplainedCredential(_inner(settings, env), settings, env)
+
+
 def describe(settings: Settings, env: Mapping[str, str] | None = None) -> str:
     """A one-line, secret-free description of where tokens come from (for logs and reports)."""
     env = os.environ if env is None else env
@@ -74,3 +182,111 @@ def describe(settings: Settings, env: Mapping[str, str] | None = None) -> str:
         parts += ["managed identity", "Azure CLI"]
         return f"chain: {' → '.join(parts)} ({who} identity)"
     return f"{settings.credential} ({who} identity)"
+
+
+# --- what to do when no token comes ---------------------------------------------------------
+
+PREFIX = "The bot could not get an Azure token"
+
+
+def _detail(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc) or type(exc).__name__
+
+
+def _unreachable(detail: str) -> bool:
+    text = detail.lower()
+    return any(
+        sign in text
+        for sign in ("failed to establish", "connection refused", "timed out", "no response from")
+    )
+
+
+def _cli_advice(detail: str) -> str:
+    if "not found on path" in detail or "Failed to execute" in detail:
+        return (
+            f"{PREFIX}: ACRBOT_CREDENTIAL=azure-cli uses the Azure CLI, which is not installed "
+            "here; install it (https://aka.ms/installazurecli) and run `az login` as the user "
+            "the bot runs as."
+        )
+    if "az login" in detail:
+        return (
+            f"{PREFIX}: ACRBOT_CREDENTIAL=azure-cli uses the Azure CLI, which is not signed in; "
+            "run `az login` as the user the bot runs as."
+        )
+    return (
+        f"{PREFIX} from the Azure CLI (ACRBOT_CREDENTIAL=azure-cli); run `az login` again "
+        f"(the CLI said: {shorten(detail, 160)})."
+    )
+
+
+def _managed_advice(detail: str) -> str:
+    if _unreachable(detail):
+        why = "the managed identity endpoint did not answer"
+    else:
+        why = f"the managed identity refused ({shorten(detail, 160)})"
+    return (
+        f"{PREFIX} ({why}): assign a managed identity to the VM, App Service, Container App "
+        "or AKS node pool the bot runs on and, for a user-assigned one, set AZURE_CLIENT_ID "
+        "to its client id (ACRBOT_CREDENTIAL=managed-identity)."
+    )
+
+
+def _workload_advice(why: str) -> str:
+    return (
+        f"{PREFIX} by workload identity ({why}): on AKS, label the pod "
+        "azure.workload.identity/use=true and give its service account the identity's client "
+        "id (the chart's workloadIdentity.enabled does both), so AZURE_TENANT_ID, "
+        "AZURE_CLIENT_ID and the federated token file AZURE_FEDERATED_TOKEN_FILE are set, and "
+        "create the identity's federated credential for that service account "
+        "(ACRBOT_CREDENTIAL=workload-identity)."
+    )
+
+
+def _short_reason(name: str, detail: str) -> str:
+    """A few words on why one source of a chain gave no token."""
+    if name == "AzureCliCredential":
+        if "not found on path" in detail:
+            return "not installed"
+        if "az login" in detail:
+            return "not signed in (`az login`)"
+    if _unreachable(detail):
+        return "its endpoint did not answer"
+    if "No managed identity endpoint" in detail:
+        return "none assigned here"
+    return shorten(detail, 100)
+
+
+def _chain_advice(settings: Settings, detail: str, env: Mapping[str, str]) -> str:
+    attempts = {m["name"]: m["detail"] for m in _ATTEMPT.finditer(detail)}
+    tried = []
+    unset = [name for name in WORKLOAD_VARIABLES if not env.get(name)]
+    for name, label in SOURCES.items():
+        if name in attempts:
+            tried.append(f"{label}: {_short_reason(name, attempts[name])}")
+        elif name == "WorkloadIdentityCredential" and unset:
+            tried.append(f"{label}: skipped, {' and '.join(unset)} not set")
+        else:
+            tried.append(f"{label}: not tried")
+    return (
+        f"{PREFIX} from any source the default chain tried ({'; '.join(tried)}); set "
+        "ACRBOT_CREDENTIAL to the one meant for this place: managed-identity (assign one), "
+        "workload-identity (AKS) or azure-cli (`az login`)."
+    )
+
+
+def token_failure(
+    settings: Settings, exc: BaseException, env: Mapping[str, str] | None = None
+) -> AzureError:
+    """The sentence for a credential that gave no token: what to do for this kind of source."""
+    env = os.environ if env is None else env
+    detail = _detail(exc)
+    kind = settings.credential
+    if kind == "azure-cli":
+        sentence = _cli_advice(detail)
+    elif kind == "managed-identity":
+        sentence = _managed_advice(detail)
+    elif kind == "workload-identity":
+        sentence = _workload_advice(shorten(detail, 160))
+    else:
+        sentence = _chain_advice(settings, detail, env)
+    return AzureError(sentence, kind="auth")

@@ -1,7 +1,8 @@
 """`acrbot config`: show the effective configuration (secrets masked) or say what is wrong.
 
 Exit status 0 with the settings, one per line (or ``--json``); exit status 1 with one line per
-bad value when the environment does not validate, so a deployment is fixed in one pass.
+bad value when the environment does not validate, so a deployment is fixed in one pass (with
+``--json``: the error object, its message listing every bad value).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sys
 from typing import Any
 
+from bot.cli.output import fail
 from bot.config import Settings
 from bot.errors import ConfigError
 
@@ -27,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
+        if args.json:
+            return fail(exc.problems, "bad_config", as_json=True)
         for problem in exc.problems:
             print(f"acrbot config: {problem}", file=sys.stderr)
         print(f"acrbot config: {len(exc.problems)} bad value(s)", file=sys.stderr)

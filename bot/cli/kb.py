@@ -7,7 +7,10 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from bot.cli.output import fail, print_json
+from bot.config import Settings, knowledge_directory
 from bot.knowledge import check, load
 
 
@@ -15,7 +18,11 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("kb", help="validate, export or inspect the knowledge base")
     kb_sub = p.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     lint = kb_sub.add_parser("lint", help="validate every entry; exit 1 listing the problems")
-    lint.add_argument("--dir", type=Path, help="knowledge directory (default: the shipped one)")
+    lint.add_argument(
+        "--dir",
+        type=Path,
+        help="knowledge directory (default: ACRBOT_KNOWLEDGE_DIR, else the shipped one)",
+    )
     lint.set_defaults(func=run_lint)
     export = kb_sub.add_parser("export", help="print every entry")
     export.add_argument("--json", action="store_true", required=True, help="as a JSON array")
@@ -26,7 +33,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    entries, problems = check(args.dir)
+    entries, problems = check(knowledge_directory(args.dir))
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -37,7 +44,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    kb = load()
+    kb = load(knowledge_directory())
     json.dump([entry.export() for entry in kb.entries], sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -45,7 +52,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the Helped / Not it counts per topic that the Slack buttons collected."""
-    from bot.config import Settings
     from bot.store import connect
     from bot.triage import feedback_counts
 
@@ -53,14 +59,12 @@ def run_stats(args: argparse.Namespace) -> int:
     store = connect(settings)
     try:
         if store.degraded:
-            print("acrbot kb stats: Redis is unreachable (REDIS_URL); no counts", file=sys.stderr)
-            return 1
+            return fail(_unreachable(settings), "store_unreachable", as_json=args.json)
         rows = feedback_counts(store)
     finally:
         store.close()
     if args.json:
-        data = [{"topic": r.topic, "helped": r.helped, "not_it": r.not_it} for r in rows]
-        print(json.dumps(data))
+        print_json([{"topic": r.topic, "helped": r.helped, "not_it": r.not_it} for r in rows])
         return 0
     if not rows:
         where = "Redis" if store.kind == "redis" else "this process (REDIS_URL is not set)"
@@ -71,3 +75,13 @@ def run_stats(args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r.topic:<{width}}  {r.helped:>6}  {r.not_it:>6}")
     return 0
+
+
+def _unreachable(settings: Settings) -> str:
+    """Which Redis did not answer, without its password."""
+    parts = urlsplit(settings.redis_url or "")
+    where = parts.path if parts.scheme == "unix" else f"{parts.hostname}:{parts.port or 6379}"
+    return (
+        f"the feedback counts are kept in Redis, and the Redis at {where} (REDIS_URL) does not "
+        "answer; start it or fix REDIS_URL, then ask again"
+    )

@@ -1,15 +1,26 @@
-"""`acrbot match`: triage text from the arguments or, with --jsonl, a stream of lines."""
+"""`acrbot match`: triage text from the arguments or, with --jsonl, a stream of lines.
+
+``--jsonl`` is a contract for tools: exactly one output line per input line, in order, flushed
+as it goes. A line ``{"text": "…"}`` (other keys are ignored) gets the match object; any other
+line — blank, not JSON, not an object, no string ``text``, not UTF-8 — gets an error object
+``{"error": {"code", "message"}}`` naming the line, and the stream goes on.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
-from typing import Any
+from typing import Any, BinaryIO
 
+from bot.cli.output import error_object, fail, print_json
+from bot.config import knowledge_directory
 from bot.knowledge import load
 from bot.matching import Matcher
 from bot.render.text import match_text
+
+log = logging.getLogger("bot.cli.match")
 
 
 def add_parser(sub: Any) -> None:
@@ -21,58 +32,85 @@ def add_parser(sub: Any) -> None:
     out.add_argument(
         "--jsonl",
         action="store_true",
-        help='read {"text": ...} lines from stdin, write one object each',
+        help='read {"text": ...} lines from stdin, write one object per line (errors included)',
     )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    matcher = Matcher(load())
+    if args.jsonl and args.text:
+        return fail(
+            "--jsonl reads its texts from stdin; give the text either as words or as lines",
+            "usage",
+            as_json=False,
+            status=2,
+        )
+    matcher = Matcher(load(knowledge_directory()))
     if args.jsonl:
-        return _stream(matcher)
+        return _stream(matcher, sys.stdin.buffer)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())
     if not text.strip():
-        print(
-            "acrbot match: give the text to triage, e.g. acrbot match 'manifest unknown'",
-            file=sys.stderr,
+        return fail(
+            "give the text to triage, e.g. acrbot match 'manifest unknown'",
+            "no_text",
+            as_json=args.json,
+            status=2,
         )
-        return 2
     result = matcher.match(text)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print_json(result.to_json())
     else:
         print(match_text(matcher.kb, result, args.lang))
     return 0
 
 
-def _stream(matcher: Matcher) -> int:
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+class _BadLine(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _text_of(raw: bytes) -> str:
+    """The ``text`` of one input line, or _BadLine saying what is wrong with it."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _BadLine("invalid_utf8", "is not UTF-8 text") from None
+    if not line.strip():
+        raise _BadLine("empty_line", 'is empty; expected {"text": "…"}')
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _BadLine("invalid_json", f"is not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(item, dict):
+        raise _BadLine("not_an_object", f'is {_json_type(item)}, not an object {{"text": "…"}}')
+    text = item.get("text")
+    if not isinstance(text, str):
+        found = "no" if "text" not in item else _json_type(text)
+        raise _BadLine("missing_text", f'has {found} "text"; expected a string under "text"')
+    return text
+
+
+def _stream(matcher: Matcher, lines: BinaryIO) -> int:
     """One output line per input line, flushed as it goes so callers can pipe thousands."""
-    for number, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
+    for number, raw in enumerate(lines, 1):
         try:
-            item = json.loads(line)
-            text = item["text"] if isinstance(item, dict) else None
-        except json.JSONDecodeError:
-            text = None
-        if not isinstance(text, str):
-            print(
-                f"acrbot match: line {number}: expected a JSON object with a string 'text'",
-                file=sys.stderr,
-            )
-            print(
-                json.dumps(
-                    {
-                        "topic": None,
-                        "score": 0,
-                        "language": "en",
-                        "alternatives": [],
-                        "error": "invalid input line",
-                    }
-                ),
-                flush=True,
-            )
-            continue
-        sys.stdout.write(json.dumps(matcher.match(text).to_json(), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+            answer = matcher.match(_text_of(raw.rstrip(b"\r\n"))).to_json()
+        except _BadLine as bad:
+            answer = error_object(bad.code, f"line {number} {bad}")
+        except Exception:  # a bug must not cost the rest of the stream its answers
+            log.exception("match.line_failed", extra={"fields": {"line": number}})
+            answer = error_object("internal", f"line {number} could not be matched (a bug)")
+        print_json(answer)
     return 0

@@ -7,6 +7,7 @@ port), work already acknowledged to Slack is finished, then the process exits 0.
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import logging
 import os
@@ -26,6 +27,7 @@ from bot.services import build_services
 
 if TYPE_CHECKING:
     from bot.observe.server import OpsServer
+    from bot.slack_app import SlackBot
 
 log = logging.getLogger("bot.serve")
 
@@ -94,14 +96,22 @@ def serve(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    ops = _start_ops_server(settings, bot.ready)
+    ops: OpsServer | None = None
+    try:
+        ops = _start_ops_server(settings, bot.ready)
+        _start_listening(settings, bot)
+    except CannotListen as exc:
+        print(f"acrbot: {exc}", file=sys.stderr)
+        bot.stop()
+        if ops is not None:
+            ops.close()
+        return 1
     # The knowledge index and the loaded libraries live as long as the process: keeping them
     # out of the collector's view makes full collections, and the pauses they add to a
     # request, short.
     gc.collect()
     gc.freeze()
     try:
-        bot.start()
         event(
             log,
             "serve.started",
@@ -120,17 +130,47 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-def _start_ops_server(settings: Settings, ready: Callable[[], bool]) -> OpsServer | None:
-    """/healthz, /readyz, /metrics; the bot runs without them when the port is taken."""
+class CannotListen(Exception):
+    """A port the bot must serve on cannot be bound; the message is the one line to print."""
+
+
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "it is already in use; stop what uses it or set {variable} to a free port",
+    errno.EACCES: "ports below 1024 need privileges; set {variable} to 1024 or above",
+    errno.EADDRNOTAVAIL: "that address is not one of this machine's (ACRBOT_HOST)",
+}
+
+
+def _cannot_listen(exc: OSError, what: str, where: str, variable: str) -> CannotListen:
+    reason = _BIND_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+    return CannotListen(
+        f"cannot serve {what} on {where} ({variable}): {reason.format(variable=variable)}"
+    )
+
+
+def _start_ops_server(settings: Settings, ready: Callable[[], bool]) -> OpsServer:
+    """/healthz, /readyz, /metrics: without them a pod would be restarted, so no port, no bot."""
     from bot.observe.server import start_ops_server
 
     try:
         server = start_ops_server(settings.metrics_port, HEALTH, ready=ready)
     except OSError as exc:
-        event(log, "ops.unavailable", logging.WARNING, port=settings.metrics_port, error=str(exc))
-        return None
+        what = "/healthz, /readyz and /metrics"
+        where = f"port {settings.metrics_port}"
+        raise _cannot_listen(exc, what, where, "ACRBOT_METRICS_PORT") from None
     event(log, "ops.listening", port=server.port)
     return server
+
+
+def _start_listening(settings: Settings, bot: SlackBot) -> None:
+    """Connect (Socket Mode) or bind PORT (HTTP mode)."""
+    try:
+        bot.start()
+    except OSError as exc:
+        if settings.mode != "http" or exc.errno not in _BIND_ERRORS:
+            raise
+        where = f"{settings.host}:{settings.port}"
+        raise _cannot_listen(exc, "Slack's requests", where, "PORT") from None
 
 
 def _slack_reason(exc: BaseException) -> str:

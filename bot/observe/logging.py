@@ -1,4 +1,7 @@
-"""Structured logging: one JSON object per line on stdout (or text for humans), secrets scrubbed.
+"""Structured logging: one JSON object per line on stderr (or text for humans), secrets scrubbed.
+
+Standard output belongs to what the bot says (the console's answers, the CLI's results), so a
+log line never lands in the conversation or in a tool's JSON.
 
 Use ``event(logger, "triage.answered", topic=..., channel=...)`` for anything an operator may
 search for; the fields become top-level JSON keys. ``log_context(team=..., user=...)`` adds ids to
@@ -116,14 +119,45 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+class _LibraryNoise(logging.Filter):
+    """Drops library lines that say nothing an operator can act on.
+
+    Bolt warns on every start that the WebClient's token wins over SLACK_BOT_TOKEN, which it
+    reads by itself; both are the same token here.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("slack_bolt") and "`token` will be unused" in record.getMessage()
+        )
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record (it may be replaced)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
-    """Send every log record to stdout as JSON lines (``fmt="json"``) or text."""
-    handler = logging.StreamHandler(sys.stdout)
+    """Send every log record to stderr as JSON lines (``fmt="json"``) or text."""
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(_ContextFilter())
+    handler.addFilter(_LibraryNoise())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # azure-identity logs each failed token attempt as a warning (a chain's takes many lines);
+    # bot.azure.credential turns the same failure into one sentence that says what to do
+    logging.getLogger("azure.identity").setLevel(
+        logging.NOTSET if level.upper() == "DEBUG" else logging.ERROR
+    )
     logging.captureWarnings(True)
 
 

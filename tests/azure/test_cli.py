@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,6 +141,55 @@ def test_errors_are_one_sentence_without_trace(
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment", "status"),
+    [
+        (("usage", "bad-name"), "bad_input", "is not a registry name", 1),
+        (("check-health", "bad-name"), "bad_input", "is not a registry name", 1),
+        (("runs", "contosoprod", "--status", "Sleeping"), "bad_input", "Unknown status", 1),
+        (("cancel-runs", "bad-name", "--yes"), "bad_input", "is not a registry name", 1),
+        (("usage", "missingregistry"), "azure_not_found", "was not found", 1),
+        (("usage",), "usage", "required: registry", 2),
+        (("runs", "contosoprod", "--bogus"), "usage", "unrecognized arguments: --bogus", 2),
+    ],
+)
+def test_json_errors_are_one_error_object_on_stdout(
+    world: AzureWorld, args: tuple[str, ...], code: str, fragment: str, status: int
+) -> None:
+    """With --json a failure is {"error": {"code", "message"}} on stdout, exit non-zero."""
+    result = acrbot(world, *args, "--json")
+    assert result.returncode == status
+    data = as_json(result)
+    assert set(data) == {"error"} and set(data["error"]) == {"code", "message"}
+    assert data["error"]["code"] == code
+    assert fragment in data["error"]["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_sign_in_is_our_one_sentence_without_library_warnings(
+    world: AzureWorld, tmp_path: Path
+) -> None:
+    """azure-identity's many-line ChainedTokenCredential warning and bare `azure.error` log
+    lines stay out: the console prints the answer alone, the CLI one line on stderr."""
+    world.identity.fail_status = 400
+    no_az = {"ACRBOT_CREDENTIAL": "default", "PATH": str(tmp_path)}
+    console_run = acrbot(world, "console", stdin="/acr usage contosoprod\n", **no_az)
+    assert console_run.returncode == 0
+    answer, separator = console_run.stdout.splitlines()
+    assert answer.startswith("The bot could not get an Azure token from any source")
+    assert set(separator) == {"—"}
+    assert console_run.stderr == ""
+    cli_run = acrbot(world, "usage", "contosoprod", **no_az)
+    assert cli_run.returncode == 1 and cli_run.stdout == ""
+    (line,) = cli_run.stderr.splitlines()
+    assert line.startswith("acrbot: The bot could not get an Azure token from any source")
+    logged = acrbot(world, "usage", "contosoprod", ACRBOT_LOG_LEVEL="debug", **no_az)
+    *logs, last = logged.stderr.splitlines()
+    assert logs and all(json.loads(entry)["level"] for entry in logs)  # logs: JSON lines only
+    assert last.startswith("acrbot: The bot could not get an Azure token")
+    assert logged.stdout == ""
 
 
 def test_console_runs_the_azure_commands(world: AzureWorld) -> None:

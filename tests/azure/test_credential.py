@@ -9,7 +9,8 @@ from azure.identity import ChainedTokenCredential
 
 from bot.access import Caller
 from bot.azure import AzureOps
-from bot.azure.credential import build_credential, describe
+from bot.azure.arm_errors import shorten
+from bot.azure.credential import ExplainedCredential, build_credential, describe
 from bot.config import Settings
 from bot.errors import AzureError
 from bot.store import MemoryStore
@@ -65,7 +66,9 @@ def test_default_chain_prefers_workload_identity(
 def test_default_chain_without_workload_variables_uses_managed_identity(world: AzureWorld) -> None:
     """Without workload-identity variables the chain is managed identity, then Azure CLI."""
     settings = world.settings(ACRBOT_CREDENTIAL="default")
-    assert isinstance(build_credential(settings), ChainedTokenCredential)
+    credential = build_credential(settings)
+    assert isinstance(credential, ExplainedCredential)
+    assert isinstance(credential.inner, ChainedTokenCredential)
     AzureOps(settings, MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
     assert world.identity.resources() == ["https://management.azure.com"]
 
@@ -95,3 +98,77 @@ def test_guard_catches_a_chain_that_falls_through_to_imds(
     assert set(loopback_guard.blocked) == {"169.254.169.254"}
     loopback_guard.blocked.clear()  # the attempt was the point of this test
     assert world.arm.total_calls() == 0
+
+
+# --- one sentence per kind of credential, saying what to do --------------------------------
+
+
+def _token_error(world: AzureWorld, **env: str) -> str:
+    with pytest.raises(AzureError) as caught:
+        AzureOps(world.settings(**env), MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+    assert caught.value.kind == "auth"
+    assert world.arm.total_calls() == 0
+    message = caught.value.user_message
+    assert message.startswith("The bot could not get an Azure token") and message.endswith(".")
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def _fake_az(folder: Path, stderr: str) -> None:
+    """An `az` that fails the way the Azure CLI does, printing ``stderr``."""
+    script = folder / "az"
+    script.write_text(f"#!/bin/sh\necho {stderr!r} >&2\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+
+
+def test_azure_cli_not_installed_says_install_it_and_az_login(
+    world: AzureWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `az` anywhere
+    message = _token_error(world, ACRBOT_CREDENTIAL="azure-cli")
+    assert "Azure CLI, which is not installed" in message and "`az login`" in message
+    assert "managed identity" not in message
+
+
+def test_azure_cli_not_signed_in_says_az_login(
+    world: AzureWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_az(tmp_path, "ERROR: Please run 'az login' to setup account.")
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    message = _token_error(world, ACRBOT_CREDENTIAL="azure-cli")
+    assert "not signed in; run `az login`" in message
+    assert "not installed" not in message
+
+
+def test_managed_identity_refusing_says_assign_one(world: AzureWorld) -> None:
+    world.identity.fail_status = 400
+    message = _token_error(world, ACRBOT_CREDENTIAL="managed-identity")
+    assert "assign a managed identity" in message and "AZURE_CLIENT_ID" in message
+    assert world.identity.secret not in message
+
+
+def test_workload_identity_without_its_variables_names_them(world: AzureWorld) -> None:
+    """No ValueError from azure-identity: the missing variables and the AKS steps instead."""
+    message = _token_error(world, ACRBOT_CREDENTIAL="workload-identity")
+    assert "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE not set" in message
+    assert "federated token file" in message and "azure.workload.identity/use" in message
+
+
+def test_default_chain_lists_what_it_tried(
+    world: AzureWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.identity.fail_status = 400
+    monkeypatch.setenv("PATH", str(tmp_path))
+    message = _token_error(world, ACRBOT_CREDENTIAL="default")
+    assert "workload identity: skipped, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE" in message
+    assert "managed identity: " in message and "Azure CLI: not installed" in message
+    assert "set ACRBOT_CREDENTIAL" in message
+    assert "ChainedTokenCredential" not in message
+
+
+def test_shortened_details_end_between_words() -> None:
+    detail = "Attempted credentials: ManagedIdentityCredential failed; AzureCliCredential: " * 9
+    short = shorten(detail, 100)
+    assert short.endswith("…") and len(short) <= 100
+    whole_words = {word.strip(",;:.") for word in detail.split()}
+    assert {word.strip(",;:.") for word in short.rstrip("…").split()} <= whole_words

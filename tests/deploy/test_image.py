@@ -41,6 +41,18 @@ def runtime_uid() -> int:
     return int(user.args.split(":")[0])
 
 
+def test_builds_offline_with_the_engines_own_dockerfile_frontend() -> None:
+    """No `# syntax=` directive: BuildKit would download that frontend image first, so a build
+    without internet fails. Nothing in the file needs a newer frontend (no RUN --mount, COPY
+    --link/--chmod/--parents/--exclude, heredocs)."""
+    first_lines = (REPO / "Dockerfile").read_text(encoding="utf-8").splitlines()[:5]
+    assert not [line for line in first_lines if re.match(r"#\s*syntax\s*=", line, re.I)]
+    newer = re.compile(r"--(mount|link|chmod|parents|exclude|checksum|network|security)\b|<<")
+    for stage in DOCKERFILE.stages:
+        for instruction in stage.instructions:
+            assert not newer.search(instruction.args), f"{instruction.keyword} {instruction.args}"
+
+
 def test_final_stage_runs_as_a_fixed_non_root_uid() -> None:
     """The image's USER is a fixed numeric UID:GID other than root (Kubernetes can verify it)."""
     user = DOCKERFILE.final.last("USER")

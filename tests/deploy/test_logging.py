@@ -1,4 +1,4 @@
-"""Structured logs: JSON lines or text on stdout, ids attached, secrets never written."""
+"""Structured logs: JSON lines or text on stderr, ids attached, secrets never written."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_json_lines_carry_time_level_event_and_fields(capsys: pytest.CaptureFixt
         event(log, "triage.answered", topic="auth-401", user="U03")
     event(log, "second.line")
     log.debug("hidden at INFO")
-    lines = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
     assert first["event"] == "triage.answered"
@@ -81,7 +81,7 @@ def test_text_format_is_for_humans(capsys: pytest.CaptureFixture[str]) -> None:
     """ACRBOT_LOG_FORMAT=text writes 'time LEVEL event key=value' lines, not JSON."""
     configure_logging("text", "INFO")
     event(logging.getLogger("acrbot.test"), "store.degraded", backend="redis")
-    line = capsys.readouterr().out.strip()
+    line = capsys.readouterr().err.strip()
     assert "INFO" in line
     assert line.endswith("store.degraded backend=redis")
     assert not line.startswith("{")
@@ -91,7 +91,7 @@ def test_fields_named_like_secrets_are_masked(capsys: pytest.CaptureFixture[str]
     """A field called password/token/authorization is masked whatever its value looks like."""
     configure_logging("json", "INFO")
     event(logging.getLogger("acrbot.test"), "oops", password="plain", client_secret="x1")
-    line = json.loads(capsys.readouterr().out)
+    line = json.loads(capsys.readouterr().err)
     assert line["password"] == "***"
     assert line["client_secret"] == "***"
 
@@ -117,11 +117,12 @@ def test_a_real_process_never_writes_secrets() -> None:
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
-    lines = done.stdout.splitlines()
+    assert done.stdout == ""  # stdout is kept for what the bot says
+    lines = done.stderr.splitlines()
     assert len(lines) == 4
     for line in lines:
         json.loads(line)
     for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, REDIS_PASSWORD):
         assert secret not in done.stdout + done.stderr
-    assert "store.failed" in done.stdout
+    assert "store.failed" in done.stderr
     assert "Traceback" in json.loads(lines[-1])["exception"]

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.azure_http import FakeServer, Reply, Request, TestCA, example
+from tests.fakes.azure_http import FakeServer, Reply, Request, TestCA
+from tests.reference import azure_example as example
 
 REGISTRY_API = "2025-11-01"
 TASKS_API = "2025-03-01-preview"

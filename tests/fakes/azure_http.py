@@ -20,15 +20,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import trustme
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = (REPO / ".." / "shared").resolve()
-EXAMPLES = SHARED / "reference" / "azure" / "examples"
+from tests.reference import REPO
 
-
-def example(relative: str) -> Any:
-    """The 200 body of a recorded example under reference/azure/examples/."""
-    data = json.loads((EXAMPLES / relative).read_text(encoding="utf-8"))
-    return data["responses"]["200"].get("body")
+__all__ = ["REPO", "FakeServer", "Reply", "Request", "TestCA", "free_port"]
 
 
 class TestCA:

@@ -10,7 +10,8 @@ import itertools
 import threading
 import time
 
-from tests.fakes.azure_http import FakeServer, Reply, Request, TestCA, example
+from tests.fakes.azure_http import FakeServer, Reply, Request, TestCA
+from tests.reference import azure_example as example
 
 
 def acr_error(status: int, code: str, message: str) -> Reply:

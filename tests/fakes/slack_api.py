@@ -1,6 +1,6 @@
 """A fake Slack Web API on 127.0.0.1 that records every call the bot makes.
 
-It answers from the recorded responses in ``../shared/reference/slack/examples/web_api`` and
+It answers from the recorded responses in ``tests/data/slack/web_api`` and
 also receives ``response_url`` posts (paths under ``/hooks/``), so a test can assert exactly
 what Slack would have received: the method, the channel, the thread, the blocks.
 
@@ -78,6 +78,13 @@ class _Failure:
     headers: dict[str, str]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # a bot posting from 32 listener threads under load connects faster than one accept loop
+    # takes connections: the default backlog of 5 makes the kernel reset some of them
+    request_queue_size = 256
+
+
 class FakeSlackAPI:
     """The fake server; ``api_url`` is the WebClient base URL, ``hook_url()`` a response_url."""
 
@@ -90,8 +97,7 @@ class FakeSlackAPI:
         self._lock = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Slack request bodies for the tests, built from the recorded examples in ../shared.
+"""Slack request bodies for the tests, built from the recorded examples in tests/data/slack.
 
 Each builder takes the recorded payload and changes only what a test needs (text, channel,
 ids), so the shape stays the one Slack really sends.

@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.knowledge import default_directory
+from tests.fakes.azure_http import free_port
+
 PASTE = (
     'Error response from daemon: Head "https://contosoprod.azurecr.io/v2/web/manifests/1.4": '
     "denied: client with IP '198.51.100.23' is not allowed access. "
@@ -93,13 +100,49 @@ def test_jsonl_streams_in_order() -> None:
     assert all(set(r) >= JSON_KEYS for r in results)
 
 
-def test_jsonl_bad_line_keeps_going() -> None:
-    """A malformed line gets an error object and the stream continues."""
-    result = acrbot("match", "--jsonl", stdin="not json\n" + json.dumps({"text": PASTE}) + "\n")
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert rows[0]["topic"] is None and rows[0]["error"] == "invalid input line"
-    assert rows[1]["topic"] == "client-ip-not-allowed"
-    assert "line 1" in result.stderr
+# every way a --jsonl line can be unusable, with the code its error object carries
+BAD_LINES = [
+    (b'{"txt": "x"}', "missing_text"),
+    (b"", "empty_line"),
+    (b"not json", "invalid_json"),
+    (b"[1, 2]", "not_an_object"),
+    (b'"just a string"', "not_an_object"),
+    (b'{"text": 5}', "missing_text"),
+    (b"\xff\xfe not utf-8", "invalid_utf8"),
+]
+
+
+def test_jsonl_answers_every_line_in_place_with_error_objects() -> None:
+    """One output line per input line, blank lines included; a bad line gets exactly
+    {"error": {"code", "message"}} naming its line, and the lines after it are still answered."""
+    good = json.dumps({"text": PASTE}).encode()
+    lines = [good]
+    for bad, _ in BAD_LINES:
+        lines += [bad, good]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "match", "--jsonl"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert b"Traceback" not in done.stderr
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(rows) == len(lines)
+    for number, row in enumerate(rows, 1):
+        if number % 2:
+            assert row["topic"] == "client-ip-not-allowed" and set(row) >= JSON_KEYS
+            continue
+        code = BAD_LINES[number // 2 - 1][1]
+        assert set(row) == {"error"} and set(row["error"]) == {"code", "message"}
+        assert row["error"]["code"] == code
+        assert row["error"]["message"].startswith(f"line {number} ")
+
+
+def test_jsonl_with_text_arguments_is_a_usage_error() -> None:
+    result = acrbot("match", "--jsonl", "some", "words", stdin="")
+    assert result.returncode == 2 and "either as words or as lines" in result.stderr
 
 
 def test_kb_lint_clean_and_export_fields() -> None:
@@ -159,3 +202,95 @@ def test_serve_without_tokens_opens_the_console_on_piped_input() -> None:
     assert result.returncode == 0
     assert "SLACK_APP_TOKEN" in result.stderr
     assert "The registry firewall does not allow your IP address" in result.stdout
+
+
+READS_THE_KNOWLEDGE_DIR = [
+    ["kb", "lint"],
+    ["kb", "export", "--json"],
+    ["kb", "stats"],
+    ["kb", "stats", "--json"],
+    ["match", "manifest unknown"],
+    ["match", "--json", "manifest unknown"],
+    ["match", "--jsonl"],
+    ["config"],
+    ["config", "--json"],
+    ["console"],
+    ["serve"],
+    ["usage", "contosoprod", "--json"],
+]
+
+
+@pytest.fixture
+def plain_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No Slack, Redis or knowledge settings from the machine running the tests."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "REDIS_", "ACRBOT_")):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("args", READS_THE_KNOWLEDGE_DIR, ids=" ".join)
+def test_a_knowledge_dir_that_is_not_there_is_one_clear_error(
+    args: list[str],
+    plain_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every subcommand honours ACRBOT_KNOWLEDGE_DIR: one that does not exist is exit 1 with
+    a sentence naming it (the error object with --json), not a silent fallback."""
+    missing = tmp_path / "no-such-knowledge"
+    plain_env.setenv("ACRBOT_KNOWLEDGE_DIR", str(missing))
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    if "--json" in args:
+        error = json.loads(out)["error"]
+        assert error["code"] == "bad_config"
+        assert f"ACRBOT_KNOWLEDGE_DIR={missing} does not exist" in error["message"]
+    else:
+        assert out == ""
+        assert f"ACRBOT_KNOWLEDGE_DIR={missing} does not exist" in err
+
+
+def _one_topic_knowledge(directory: Path) -> Path:
+    """A knowledge base holding the firewall topic alone."""
+    directory.mkdir()
+    raw = yaml.safe_load(
+        (default_directory() / "client-ip-not-allowed.yaml").read_text(encoding="utf-8")
+    )
+    raw["related"] = []
+    text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+    (directory / "client-ip-not-allowed.yaml").write_text(text, encoding="utf-8")
+    (directory / "catalog.txt").write_text("client-ip-not-allowed\n", encoding="utf-8")
+    return directory
+
+
+def test_the_knowledge_dir_from_the_environment_is_the_one_used(
+    plain_env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """match, kb lint and kb export read ACRBOT_KNOWLEDGE_DIR; kb lint --dir comes first."""
+    plain_env.setenv("ACRBOT_KNOWLEDGE_DIR", str(_one_topic_knowledge(tmp_path / "kb")))
+    assert main(["kb", "lint"]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 1 entries"
+    assert main(["kb", "export", "--json"]) == 0
+    assert [e["id"] for e in json.loads(capsys.readouterr().out)] == ["client-ip-not-allowed"]
+    assert main(["match", "--json", "manifest unknown"]) == 0
+    assert json.loads(capsys.readouterr().out)["topic"] is None  # that topic is not in this base
+    assert main(["kb", "lint", "--dir", str(default_directory())]) == 0
+    assert capsys.readouterr().out.strip() != "ok: 1 entries"
+    assert main(["kb", "lint", "--dir", str(tmp_path / "nowhere")]) == 1
+    assert f"--dir {tmp_path / 'nowhere'} does not exist" in capsys.readouterr().err
+
+
+def test_kb_stats_with_redis_down_says_so_in_one_sentence() -> None:
+    """No bare `store.degraded` log line: one sentence naming the Redis that did not answer."""
+    env = without_slack_settings()
+    env["REDIS_URL"] = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    env.pop("ACRBOT_LOG_LEVEL", None)
+    text = acrbot("kb", "stats", env=env)
+    assert text.returncode == 1 and text.stdout == ""
+    (line,) = text.stderr.splitlines()
+    assert line.startswith("acrbot: the feedback counts are kept in Redis, and the Redis at ")
+    assert "does not answer" in line and "hunter2" not in line
+    as_json = acrbot("kb", "stats", "--json", env=env)
+    assert as_json.returncode == 1 and as_json.stderr == ""
+    assert json.loads(as_json.stdout)["error"]["code"] == "store_unreachable"
