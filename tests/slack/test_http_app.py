@@ -10,10 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
-from bot.services import build_services
-from bot.store import MemoryStore
-from bot.triage import Triage
 from tests.fakes.running_bot import post_signed
 from tests.fakes.slack_api import Call
 from tests.shared_redis import prefix_keys
