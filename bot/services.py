@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.knowledge import KnowledgeBase, load
+from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher
+from bot.matching.cache import load_matcher
 from bot.store import Store, connect
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ class Services:
 
 
 def build_services(settings: Settings, store: Store | None = None) -> Services:
-    kb = load(Path(settings.knowledge_dir) if settings.knowledge_dir else None)
-    matcher = Matcher(kb, threshold=settings.match_threshold)
+    kb, matcher = load_matcher(Path(settings.knowledge_dir) if settings.knowledge_dir else None)
+    matcher.set_threshold(settings.match_threshold)
     services = Services(settings=settings, kb=kb, matcher=matcher, store=store or connect(settings))
     attach_azure(services)
     return services

@@ -16,8 +16,8 @@ from typing import Any, BinaryIO
 
 from bot.cli.output import error_object, fail, print_json
 from bot.config import knowledge_directory
-from bot.knowledge import load
 from bot.matching import Matcher
+from bot.matching.cache import load_matcher
 from bot.render.text import match_text
 
 log = logging.getLogger("bot.cli.match")
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             as_json=False,
             status=2,
         )
-    matcher = Matcher(load(knowledge_directory()))
+    _, matcher = load_matcher(knowledge_directory())
     if args.jsonl:
         return _stream(matcher, sys.stdin.buffer)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())

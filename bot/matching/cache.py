@@ -25,7 +25,29 @@ from bot.matching.matcher import Matcher
 from bot.matching.tuning import MODEL_FILE
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = "matcher-1"  # change when the matcher's indexes change shape
+CACHE_VERSION = "matcher-1"
+CODE_FILES = (
+    "cues.py",
+    "examples.py",
+    "features.py",
+    "index.py",
+    "language.py",
+    "matcher.py",
+    "normalise.py",
+    "profiles.py",
+    "result.py",
+    "search.py",
+    "segments.py",
+    "signals.py",
+    "tuning.py",
+    "words.py",
+)
+
+
+def knowledge_module_file() -> str:
+    import bot.knowledge
+
+    return str(bot.knowledge.__file__)
 
 
 def cache_directory() -> Path:
@@ -42,8 +64,12 @@ def content_key(directory: Path) -> str:
         if path.is_file() and path.suffix in (".yaml", ".txt", ".jsonl"):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-    model = resources.files("bot.matching").joinpath(MODEL_FILE).read_bytes()
-    digest.update(model)
+    package = resources.files("bot.matching")
+    digest.update(package.joinpath(MODEL_FILE).read_bytes())
+    # the matcher's own code: an upgraded or edited matcher never reads an older build
+    for name in sorted(CODE_FILES):
+        digest.update(package.joinpath(name).read_bytes())
+    digest.update(Path(knowledge_module_file()).read_bytes())
     return digest.hexdigest()[:32]
 
 

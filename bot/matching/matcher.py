@@ -52,9 +52,7 @@ class Matcher:
     ) -> None:
         self.kb = kb
         self.config = config or MatcherConfig.default()
-        # the confidence (0–100) an answer in the channel needs; the fitted one by default
-        self.threshold = 100 * self.config.model.answer if threshold is None else threshold
-        self.suggest_threshold = min(100 * self.config.model.suggest, self.threshold)
+        self.set_threshold(threshold)
         self.index = StringIndex(kb, self.config)
         # entries repeat text (shared steps, commands): tokenise each distinct string once
         text_tokens = functools.lru_cache(maxsize=None)(lambda text: tokens(normalise(text)))
@@ -69,6 +67,11 @@ class Matcher:
             self.cues_of[cue.topic].append(cue)
 
     # -- public -------------------------------------------------------------------------
+
+    def set_threshold(self, threshold: float | None) -> None:
+        """The confidence (0–100) an answer in the channel needs; None: the fitted one."""
+        self.threshold = 100 * self.config.model.answer if threshold is None else threshold
+        self.suggest_threshold = min(100 * self.config.model.suggest, self.threshold)
 
     def match(self, text: str, threshold: float | None = None) -> Match:
         threshold = self.threshold if threshold is None else threshold
