@@ -49,7 +49,7 @@ def respond(services: Services, text: str, lang: str | None = None) -> str:
             return runner(services, command, lang)
         except BotError as exc:
             return exc.user_message
-    match = services.matcher.match(text)
+    match = services.lessons.apply(text, services.matcher.match(text))
     return match_text(services.kb, match, lang)
 
 

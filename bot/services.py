@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.access import Access
     from bot.audit import Auditor
     from bot.azure import AzureOps
+    from bot.learning import Lessons
     from bot.triage import Triage
 
 
@@ -40,6 +41,13 @@ class Services:
             attach_azure(self)
         assert self.azure is not None
         return self.azure
+
+    @cached_property
+    def lessons(self) -> Lessons:
+        """What the team taught the bot, shared through the store by every replica."""
+        from bot.learning import Lessons
+
+        return Lessons(self.store, self.matcher)
 
     @cached_property
     def triage(self) -> Triage:

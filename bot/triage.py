@@ -207,7 +207,7 @@ class Triage:
         thread = paste.reply_thread
         if not self.claim_event(paste.event_id):
             return Decision(Outcome.DUPLICATE, self.services.default_language, thread)
-        match = self.matcher.match(paste.text)
+        match = self.services.lessons.apply(paste.text, self.matcher.match(paste.text))
         asked = paste.direct or paste.mention
         # a likely topic is offered to the person who pasted only; nobody else is bothered
         suggest = match.suggestion is not None and paste.user_id is not None and not asked
@@ -271,7 +271,8 @@ class Triage:
     def rematch(self, text: str) -> Match:
         """The shortcut's match again (for "Post in thread"), without counting it twice."""
         # asked for on purpose: what would only be suggested in a channel is answered here
-        return self.matcher.match(text, threshold=self.matcher.suggest_threshold)
+        match = self.matcher.match(text, threshold=self.matcher.suggest_threshold)
+        return self.services.lessons.apply(text, match)
 
     # -- feedback -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.cli import lessons
 from bot.cli.output import fail, print_json
 from bot.config import Settings, knowledge_directory
 from bot.knowledge import check, load
@@ -30,6 +31,7 @@ def add_parser(sub: Any) -> None:
     stats = kb_sub.add_parser("stats", help="feedback per topic: helped / not it (from the store)")
     stats.add_argument("--json", action="store_true", help="as a JSON array")
     stats.set_defaults(func=run_stats)
+    lessons.add_parsers(kb_sub)
 
 
 def run_lint(args: argparse.Namespace) -> int:

@@ -12,11 +12,14 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from bot.cli.lessons import shared_lessons
 from bot.cli.output import error_object, fail, print_json
 from bot.config import knowledge_directory
-from bot.matching import Matcher
+from bot.learning import Lessons
+from bot.matching import Match, Matcher
 from bot.matching.cache import load_matcher
 from bot.render.text import match_text
 
@@ -46,8 +49,10 @@ def run(args: argparse.Namespace) -> int:
             status=2,
         )
     _, matcher = load_matcher(knowledge_directory())
+    lessons = shared_lessons(matcher)
+    decide = matcher.match if lessons is None else _with(lessons, matcher)
     if args.jsonl:
-        return _stream(matcher, sys.stdin.buffer)
+        return _stream(decide, sys.stdin.buffer)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())
     if not text.strip():
         return fail(
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             as_json=args.json,
             status=2,
         )
-    result = matcher.match(text)
+    result = decide(text)
     if args.json:
         print_json(result.to_json())
     else:
@@ -102,11 +107,15 @@ def _text_of(raw: bytes) -> str:
     return text
 
 
-def _stream(matcher: Matcher, lines: BinaryIO) -> int:
+def _with(lessons: Lessons, matcher: Matcher) -> Callable[[str], Match]:
+    return lambda text: lessons.apply(text, matcher.match(text))
+
+
+def _stream(decide: Callable[[str], Match], lines: BinaryIO) -> int:
     """One output line per input line, flushed as it goes so callers can pipe thousands."""
     for number, raw in enumerate(lines, 1):
         try:
-            answer = matcher.match(_text_of(raw.rstrip(b"\r\n"))).to_json()
+            answer = decide(_text_of(raw.rstrip(b"\r\n"))).to_json()
         except _BadLine as bad:
             answer = error_object(bad.code, f"line {number} {bad}")
         except Exception:  # a bug must not cost the rest of the stream its answers

@@ -38,6 +38,7 @@ class Match:
     decision: str = Decision.SILENT
     suggestion: str | None = None
     exact: bool = False  # the best topic's own error text was found in the paste
+    taught: str | None = None  # the id of the lesson that decided, if one did
     features: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
