@@ -1,10 +1,11 @@
 """`acrbot`: one command line for the bot, its knowledge base and the Azure operations.
 
 Each subcommand lives in its own module exposing ``add_parser(subparsers)``; the module sets
-``func`` on its parser, which returns the process exit status. Standard output carries only
-what the command answers (text, or JSON with ``--json``); logs go to standard error, and only
-errors unless ``ACRBOT_LOG_LEVEL`` asks for more. Failures are one sentence, or an error
-object with ``--json`` (bot.cli.output), never a stack trace.
+``func`` on its parser, which returns the process exit status. The registry commands are
+generated from the command table (``generated.py``). Standard output carries only what the
+command answers (text, or JSON with ``--json``); logs go to standard error, and only errors
+unless ``ACRBOT_LOG_LEVEL`` asks for more. Failures are one sentence, or an error object with
+``--json`` (bot.cli.output), never a stack trace.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli import azure, config, console, kb, match, serve
+from bot.cli import config, console, generated, kb, match, serve
 from bot.cli.output import fail, fail_with
 from bot.errors import BotError
 from bot.observe.logging import configure_logging, event
 
-MODULES = (match, kb, console, serve, config, azure)
+MODULES = (match, kb, console, serve, config, generated)
 USAGE_STATUS = 2
 log = logging.getLogger("bot.cli")
 
