@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -91,11 +92,7 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         installation_store=None,
     )
 
-    def attach_services(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context[SERVICES] = services
-        return next()
-
-    app.use(attach_services)
+    app.use(_AttachServices(services, SERVICES))
     register_all(app)
     if settings.audit_channel:
 
@@ -104,6 +101,24 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
 
         services.audit.poster = post
     return app
+
+
+class _AttachServices(Middleware):
+    """Puts the process's services in every request's context, where listeners find them.
+
+    A Middleware object rather than a function: Bolt calls it directly, without building
+    keyword arguments for it on every request (the acknowledgement is on the hot path).
+    """
+
+    def __init__(self, services: Services, key: str) -> None:
+        self.services = services
+        self.key = key
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        req.context[self.key] = self.services
+        return next()
 
 
 def refuse_garbled_timestamps(inner: Any) -> Any:

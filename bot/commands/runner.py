@@ -112,7 +112,10 @@ def execute(spec: CommandSpec[R], request: Request) -> R:
         if not spec.logged:
             return spec.run(request)
         invocation = request.invocation
-        typed = spec.registry(invocation)
+        try:
+            typed = spec.registry(invocation)
+        except BotError:  # the argument it comes from is bad: check_arguments says so, logged
+            typed = None
         registry = registry_label(typed) if typed else None
 
         def check_arguments() -> None:

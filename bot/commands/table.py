@@ -7,6 +7,7 @@ nothing else lists commands.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,11 +87,16 @@ class HelpResult:
     degraded: bool
 
 
+@functools.cache
+def help_entries() -> list[HelpLine]:
+    """One (usage, summary) per command, in table order: what /acr help lists."""
+    return [(usage(spec), dict(spec.summary)) for spec in COMMANDS]
+
+
 def _help(request: Request) -> HelpResult:
     invocation = request.invocation
-    lines = [(usage(spec), dict(spec.summary)) for spec in COMMANDS]
     degraded = request.services.store.degraded
-    return HelpResult(lines, invocation.unknown, invocation.suggestion, degraded)
+    return HelpResult(help_entries(), invocation.unknown, invocation.suggestion, degraded)
 
 
 @dataclass(frozen=True)

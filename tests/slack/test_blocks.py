@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.commands import COMMANDS
-from bot.commands.grammar import usage
+from bot.commands.table import help_entries
 from bot.config import Settings
 from bot.knowledge import LANGUAGES
 from bot.matching import Candidate, Match
@@ -58,8 +57,9 @@ def test_every_topic_answer_fits_slacks_limits(knowledge_dir: Path) -> None:
             _check(render.shortcut_blocks(kb, match, lang, "token"))
             _check(render.alternatives_blocks(kb, [c.topic for c in others], lang, "1.2"))
     _check(render.faq_blocks(kb, "push", [Candidate(e.id, 60.0) for e in kb.entries[:5]], "en"))
-    lines = [(usage(spec), dict(spec.summary)) for spec in COMMANDS]
-    _check(render.help_blocks("ru", lines, unknown="hlep", suggestion="help", degraded=True))
+    _check(
+        render.help_blocks("ru", help_entries(), unknown="hlep", suggestion="help", degraded=True)
+    )
 
 
 def test_run_button_runs_the_topics_command_for_the_registry(knowledge_dir: Path) -> None:
