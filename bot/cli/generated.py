@@ -23,10 +23,10 @@ from bot.commands import COMMANDS, CommandSpec, Request, parse
 def add_parser(sub: Any) -> None:
     for spec in COMMANDS:
         if spec.cli:
-            _add(sub, spec)
+            add_command(sub, spec)
 
 
-def _add(sub: Any, spec: CommandSpec[Any]) -> None:
+def add_command(sub: Any, spec: CommandSpec[Any]) -> None:
     p = sub.add_parser(spec.name, help=spec.summary["en"])
     for param in spec.params:
         if param.cli_option:

@@ -101,8 +101,8 @@ def test_the_command_line_takes_the_positional_as_an_option() -> None:
     """`acrbot untagged <registry> [--repository R] [--json]` becomes the same /acr words."""
     parser = argparse.ArgumentParser(prog="acrbot")
     sub = parser.add_subparsers()
-    generated._add(sub, UNTAGGED)
-    generated._add(sub, INSPECT)
+    generated.add_command(sub, UNTAGGED)
+    generated.add_command(sub, INSPECT)
     args = parser.parse_args(["untagged", "contosoprod", "--repository", "api", "--json"])
     assert args.json and generated.words_of(UNTAGGED, args) == "untagged contosoprod api"
     args = parser.parse_args(["inspect", "contosoprod.azurecr.io/api:1.4.3"])
