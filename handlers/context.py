@@ -58,7 +58,9 @@ def hand_off(
                 apology = words(services.default_language)["internal"].format(ref=reference)
                 private(respond)(text=apology, response_type="ephemeral")
 
-    services.jobs.submit(name, guarded)
+    if not services.jobs.submit(name, guarded):
+        # only while shutting down, after the last request was read: Slack delivers it again
+        event(log, "job.refused", logging.WARNING, work=name)
 
 
 def action_value(body: dict[str, Any]) -> str:
