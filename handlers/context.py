@@ -59,7 +59,7 @@ def hand_off(
                 private(respond)(text=apology, response_type="ephemeral")
 
     if not services.jobs.submit(name, guarded):
-        # only while shutting down, after the last request was read: Slack delivers it again
+        # the pool is drained only after the front stops reading requests; never silently
         event(log, "job.refused", logging.WARNING, work=name)
 
 
