@@ -106,11 +106,11 @@ def main() -> int:
         name = "" if tree == REPO else f" [{tree.name}]"
         m, r = statistics.median(match[tree]), statistics.median(ready[tree])
         print(
-            f"{'acrbot match x' + name:<35}{m * 1000:7.0f} ms  ({min(match[tree]) * 1000:.0f})"
+            f"{'acrbot match x' + name:<40}{m * 1000:7.0f} ms  ({min(match[tree]) * 1000:.0f})"
             f"   {m / base:.2f}x the bare import  [target <= {MATCH_TARGET}x]"
         )
         print(
-            f"{'acrbot serve, ready (HTTP)' + name:<35}{r * 1000:7.0f} ms  "
+            f"{'acrbot serve, ready (HTTP)' + name:<40}{r * 1000:7.0f} ms  "
             f"({min(ready[tree]) * 1000:.0f})   {r / base:.2f}x the bare import  "
             f"[target <= {READY_TARGET} s]"
         )
