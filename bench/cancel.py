@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.access import Caller  # noqa: E402
-from bot.azure import AzureOps  # noqa: E402
+from bot.azure.ops import AzureOps  # noqa: E402
 from bot.azure.runs import cancel_one  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.store import MemoryStore  # noqa: E402
@@ -62,7 +62,7 @@ def main() -> int:
         arm.delay = args.latency
 
         started = time.perf_counter()
-        result = ops.cancel_now(caller, plan.registry, first)
+        result = ops.cancel(plan.registry, first)
         concurrent = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -33,21 +33,19 @@ SUB = "00000000-0000-0000-0000-000000000000"
 def replica(env: dict[str, str], prefix: str, count: int, start: Any, results: Any) -> None:
     """One bot process: its own store connection and AzureOps, ``count`` concurrent requests."""
     os.environ.update(env)
-    from bot.access import Caller
-    from bot.azure import AzureOps
+    from bot.azure.ops import AzureOps
     from bot.config import Settings
     from bot.store.redis import RedisStore
 
     settings = Settings.from_env(env)
     store = RedisStore(env["REDIS_URL"], prefix)
     ops = AzureOps(settings, store)
-    caller = Caller("bench", source="cli")
     barrier = threading.Barrier(count)
     cached: list[bool] = []
 
     def ask() -> None:
         barrier.wait()
-        cached.append(ops.usage(caller, "benchregistry").cached)
+        cached.append(ops.usage("benchregistry").cached)
 
     threads = [threading.Thread(target=ask) for _ in range(count)]
     start.wait()

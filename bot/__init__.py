@@ -1,10 +1,7 @@
 """acr-chatops: triage Azure Container Registry errors in Slack and run registry checks."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("acr-chatops")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The one place the version is written: the wheel's metadata reads it from here (pyproject's
+# [tool.hatch.version]), so importing the package costs no metadata lookup.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

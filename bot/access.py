@@ -1,21 +1,32 @@
-"""Who may run what. Deny by default for cancel-runs; optional registry and channel limits.
+"""Who may run what. Each command of the table declares a :class:`Rule`; this checks it.
 
-Grants are Slack ids from configuration: ``ACRBOT_ADMINS`` (users) and ``ACRBOT_ADMIN_GROUPS``
-(user groups). Group membership is looked up by the caller's door (Slack) and handed in as a
-function, so nothing here talks to Slack. The command line and the console are used by
-operators who already run as the bot's identity; they pass the cancel rule, but registry limits
-still apply to them.
+* ``ANYONE``: help and faq; no limit applies.
+* ``READ``: the registry commands; ``ACRBOT_ALLOWED_REGISTRIES`` and ``ACRBOT_ALLOWED_CHANNELS``
+  limit them when set.
+* ``ADMIN``: what changes a registry (cancel-runs); the same limits, and denied by default:
+  only the Slack users in ``ACRBOT_ADMINS`` and members of ``ACRBOT_ADMIN_GROUPS`` may.
+
+Group membership is looked up by the caller's door (Slack) and handed in as a function, so
+nothing here talks to Slack. The command line and the console are used by operators who
+already run as the bot's identity; they pass the admin rule, but registry limits still apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.config import Settings
 from bot.errors import NotAllowed
 
-ADMIN_COMMANDS = frozenset({"cancel-runs"})
+SLACK, CONSOLE, CLI = "slack", "console", "cli"  # the doors a request can come through
+
+
+class Rule(StrEnum):
+    ANYONE = "anyone"
+    READ = "read"
+    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -24,12 +35,12 @@ class Caller:
 
     user_id: str
     channel_id: str | None = None
-    source: str = "slack"  # slack | cli | console
+    source: str = SLACK  # slack | cli | console
     groups: Callable[[], frozenset[str]] | None = None
 
     @property
     def label(self) -> str:
-        return self.user_id if self.source == "slack" else f"{self.source}:{self.user_id}"
+        return self.user_id if self.source == SLACK else f"{self.source}:{self.user_id}"
 
 
 class Access:
@@ -37,7 +48,7 @@ class Access:
         self.settings = settings
 
     def is_admin(self, caller: Caller) -> bool:
-        if caller.source != "slack":
+        if caller.source != SLACK:
             return True
         if caller.user_id in self.settings.admins:
             return True
@@ -45,11 +56,13 @@ class Access:
             return bool(caller.groups() & frozenset(self.settings.admin_groups))
         return False
 
-    def check(self, caller: Caller, command: str, registry: str | None = None) -> None:
+    def check(self, caller: Caller, rule: Rule, command: str, registry: str | None = None) -> None:
         """Raise NotAllowed with a plain explanation when ``caller`` may not run ``command``."""
+        if rule is Rule.ANYONE:
+            return
         allowed_channels = self.settings.allowed_channels
         if (
-            caller.source == "slack"
+            caller.source == SLACK
             and allowed_channels
             and caller.channel_id not in allowed_channels
         ):
@@ -61,9 +74,9 @@ class Access:
                 f"The bot is not set up to work on registry `{registry}`. It may be used on: "
                 f"{', '.join(allowed)}."
             )
-        if command in ADMIN_COMMANDS and not self.is_admin(caller):
+        if rule is Rule.ADMIN and not self.is_admin(caller):
             raise NotAllowed(
-                "Cancelling task runs is limited to the people and groups named in the bot's "
+                f"`/acr {command}` is limited to the people and groups named in the bot's "
                 "admin list (ACRBOT_ADMINS / ACRBOT_ADMIN_GROUPS). Ask one of them, or ask the "
                 "bot's owners to add you. This refusal was recorded."
             )

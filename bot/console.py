@@ -6,17 +6,17 @@ This is a door like Slack: it parses, calls a service, renders text. It holds no
 from __future__ import annotations
 
 import contextlib
+import getpass
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TextIO
 
-from bot.azure.console import RUNNERS as AZURE_RUNNERS
-from bot.commands import Command, parse
-from bot.errors import BotError
-from bot.render.text import faq_text, help_text, match_text
+from bot.access import CONSOLE, Caller
+from bot.commands import BY_NAME, Request, parse
+from bot.commands.runner import answer
+from bot.errors import BadInput
+from bot.render.text import match_text
 from bot.services import Services
-
-CommandRunner = Callable[[Services, Command, str], str]
 
 BANNER = (
     "acr-chatops console. Paste or type an error and end it with an empty line (a paste\n"
@@ -25,31 +25,19 @@ BANNER = (
 )
 
 
-def _help(services: Services, command: Command, lang: str) -> str:
-    return help_text(lang, command.unknown, command.suggestion)
-
-
-def _faq(services: Services, command: Command, lang: str) -> str:
-    return faq_text(services.kb, command.words, services.matcher.search(command.words), lang)
-
-
-RUNNERS: dict[str, CommandRunner] = {"help": _help, "faq": _faq, **AZURE_RUNNERS}
-
-
 def respond(services: Services, text: str, lang: str | None = None) -> str:
     """What the bot would answer to one message typed into the console."""
     stripped = text.strip()
     if stripped.startswith("/acr"):
         lang = lang or services.default_language
         try:
-            command = parse(stripped[4:])
-            runner = RUNNERS.get(command.name)
-            if runner is None:
-                return f"`/acr {command.name}` is not available in this build."
-            return runner(services, command, lang)
-        except BotError as exc:
+            invocation = parse(stripped[4:], lang)
+        except BadInput as exc:
             return exc.user_message
-    match = services.lessons.apply(text, services.matcher.match(text))
+        caller = Caller(user_id=getpass.getuser(), source=CONSOLE)
+        request = Request(services, invocation, caller, lang)
+        return answer(BY_NAME[invocation.name], request).text()
+    match = services.triage.lessons.apply(text, services.matcher.match(text))
     return match_text(services.kb, match, lang)
 
 

@@ -1,78 +1,127 @@
-"""The services every door (Slack, console, CLI) shares, built once from Settings."""
+"""The services every door (Slack, console, CLI) shares, built once per process from Settings.
+
+Everything is built on first use. The Azure operations load the Azure SDK, the most expensive
+part of start-up, which a process that only triages (``acrbot match``, the console, most of a
+Slack bot's life) never needs; ``acrbot usage`` in turn never needs the knowledge base.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.access import Access
+from bot.audit import Auditor
 from bot.config import Settings
+from bot.jobs import Jobs
 from bot.knowledge import KnowledgeBase
+from bot.learning import Lessons
 from bot.matching import Matcher
 from bot.matching.cache import load_matcher
 from bot.store import Store, connect
+from bot.triage import Triage
 
 if TYPE_CHECKING:
-    from bot.access import Access
-    from bot.audit import Auditor
-    from bot.azure import AzureOps
-    from bot.learning import Lessons
-    from bot.triage import Triage
+    from bot.azure.ops import AzureOps
 
 
-@dataclass
 class Services:
-    settings: Settings
-    kb: KnowledgeBase
-    matcher: Matcher
-    store: Store
-    azure: AzureOps | None = None  # Azure operations; contacts nothing until a command runs
-    access: Access | None = None
-    audit: Auditor | None = None
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        *,
+        kb: KnowledgeBase | None = None,
+        azure: AzureOps | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self._store = store
+        self._kb = kb
+        self.azure = azure  # built on first use unless given
+        self.clock = clock  # wall clock for expiries (tests move it on instead of sleeping)
+        self._lock = threading.RLock()
 
-    @cached_property
+    @property
     def default_language(self) -> str:
         return self.settings.default_language
 
-    def ops(self) -> AzureOps:
-        """The Azure operations; services built by hand get them on first use."""
-        if self.azure is None:
-            attach_azure(self)
-        assert self.azure is not None
-        return self.azure
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = connect(self.settings)
+            return self._store
 
     @cached_property
+    def _knowledge(self) -> tuple[KnowledgeBase, Matcher]:
+        """The knowledge base and its matcher, from the on-disk cache when it is current."""
+        if self._kb is not None:
+            kb, matcher = self._kb, Matcher(self._kb)
+        else:
+            directory = self.settings.knowledge_dir
+            kb, matcher = load_matcher(Path(directory) if directory else None)
+        matcher.set_threshold(self.settings.match_threshold)
+        return kb, matcher
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._knowledge[0]
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._knowledge[1]
+
+    @property
     def lessons(self) -> Lessons:
         """What the team taught the bot, shared through the store by every replica."""
-        from bot.learning import Lessons
-
-        return Lessons(self.store, self.matcher)
+        return self.triage.lessons
 
     @cached_property
     def triage(self) -> Triage:
         """One per process, so every door shares its in-process cache of user locales."""
-        from bot.triage import Triage  # imported here: bot.triage imports this module
+        return Triage(self.settings, self.kb, self.matcher, self.store)
 
-        return Triage(self)
+    @cached_property
+    def access(self) -> Access:
+        return Access(self.settings)
+
+    @cached_property
+    def audit(self) -> Auditor:
+        return Auditor(self.store, self.settings)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        return Jobs()
+
+    def warm(self) -> None:
+        """Build what a request would otherwise build on first use (the knowledge index)."""
+        _ = self.triage, self.access, self.audit, self.jobs
+
+    def close(self) -> None:
+        """Release what was built: the Azure clients and the store connection."""
+        with self._lock:
+            if self.azure is not None:
+                self.azure.close()
+            if self._store is not None:
+                self._store.close()
+
+    def ops(self) -> AzureOps:
+        """The Azure operations (the SDK is loaded here, on the first command that needs it)."""
+        with self._lock:
+            if self.azure is None:
+                from bot.azure.ops import AzureOps
+
+                self.azure = AzureOps(self.settings, self.store, clock=self.clock)
+            return self.azure
 
 
 def build_services(settings: Settings, store: Store | None = None) -> Services:
-    kb, matcher = load_matcher(Path(settings.knowledge_dir) if settings.knowledge_dir else None)
-    matcher.set_threshold(settings.match_threshold)
-    services = Services(settings=settings, kb=kb, matcher=matcher, store=store or connect(settings))
-    attach_azure(services)
+    """The services of one process; the knowledge base is loaded now (bad entries fail here)."""
+    services = Services(settings, store)
+    _ = services.kb
     return services
-
-
-def attach_azure(services: Services) -> None:
-    """Add access rules, the audit log and the Azure façade (imported here: the SDK is big)."""
-    from bot.access import Access
-    from bot.audit import Auditor
-    from bot.azure import AzureOps
-
-    services.access = Access(services.settings)
-    services.audit = Auditor(services.store, services.settings)
-    services.azure = AzureOps(
-        services.settings, services.store, access=services.access, audit=services.audit
-    )

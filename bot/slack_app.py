@@ -5,9 +5,14 @@
     ...
     bot.stop()                           # closes the connection, then drains listener work
 
-HTTP mode serves Bolt's WSGI adapter with waitress at /slack/events. Listener work runs on a
-pool the bot owns, so ``stop`` can wait for it: an event acknowledged to Slack is never lost
-on SIGTERM.
+This is the one module under ``bot/`` that imports Slack's libraries: it is the Slack door's
+composition root (the app factory). Every request, whichever the mode, goes through Bolt's
+dispatch — signature check, listener matching, acknowledgement — and nothing else.
+
+Listeners run with ``process_before_response``: each one acknowledges in the request's own
+thread (help and faq answer inside the acknowledgement) and hands the rest of its work to the
+services' job pool, which ``stop`` drains: an event acknowledged to Slack is never lost on
+SIGTERM. HTTP mode serves Bolt's WSGI adapter with waitress at /slack/events.
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -29,17 +37,22 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.observe.health import HEALTH
+from bot.observe.liveness import HEALTH
 from bot.observe.logging import event
 from bot.observe.metrics import HTTP_QUEUE
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+# What building or starting the app raises when Slack refuses the token or cannot be reached.
+START_FAILURES: tuple[type[Exception], ...] = (BoltError, SlackApiError, SlackClientError, OSError)
+
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
-LISTENER_THREADS = 32
 HTTP_THREADS = 16
+# How often the Socket Mode client checks its link (and so how soon a dropped one is
+# reopened): slack_sdk's own default, where Bolt's adapter would use 10 s.
+SOCKET_PING_INTERVAL = 5.0
 DRAIN_SECONDS = 30.0
 
 
@@ -60,23 +73,52 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(settings: Settings, services: Services, executor: ThreadPoolExecutor) -> App:
+def build_app(settings: Settings, services: Services, client: WebClient | None = None) -> App:
     """The Bolt app with every listener registered. Calls auth.test (raises on a bad token)."""
     from handlers import register_all
+    from handlers.context import SERVICES
 
     http = settings.mode == "http"
+    client = client or web_client(settings)
     app = App(
-        client=web_client(settings),
+        client=client,
         signing_secret=settings.slack_signing_secret if http else "socket-mode-not-used",
         request_verification_enabled=http,
-        process_before_response=False,
-        listener_executor=executor,
+        # listeners acknowledge in the request's thread and hand their work to the job pool
+        process_before_response=True,
+        listener_executor=services.jobs.executor,
         # no OAuth flow: a single-workspace app with a bot token
         oauth_settings=None,
         installation_store=None,
     )
-    register_all(app, services)
+
+    app.use(_AttachServices(services, SERVICES))
+    register_all(app)
+    if settings.audit_channel:
+
+        def post(channel: str, text: str) -> None:
+            client.chat_postMessage(channel=channel, text=text)
+
+        services.audit.poster = post
     return app
+
+
+class _AttachServices(Middleware):
+    """Puts the process's services in every request's context, where listeners find them.
+
+    A Middleware object rather than a function: Bolt calls it directly, without building
+    keyword arguments for it on every request (the acknowledgement is on the hot path).
+    """
+
+    def __init__(self, services: Services, key: str) -> None:
+        self.services = services
+        self.key = key
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        req.context[self.key] = self.services
+        return next()
 
 
 def refuse_garbled_timestamps(inner: Any) -> Any:
@@ -100,14 +142,19 @@ def refuse_garbled_timestamps(inner: Any) -> Any:
     return wsgi
 
 
+def http_front(app: App) -> Any:
+    """The WSGI application HTTP mode serves: Bolt's adapter behind the timestamp check."""
+    return refuse_garbled_timestamps(SlackRequestHandler(app, path=EVENTS_PATH))
+
+
 class SlackBot:
     """One running bot process: the Bolt app plus its Socket Mode or HTTP front."""
 
     def __init__(self, settings: Settings, services: Services) -> None:
         self.settings = settings
         self.services = services
-        self.executor = ThreadPoolExecutor(LISTENER_THREADS, "acrbot-listener")
-        self.app = build_app(settings, services, self.executor)
+        services.warm()  # the knowledge index is built before the bot says it is ready
+        self.app = build_app(settings, services)
         HEALTH.slack_auth_ok = True
         HEALTH.socket_mode = settings.mode != "http"
         self._stopping = threading.Event()
@@ -132,18 +179,7 @@ class SlackBot:
     def _start_http(self) -> None:
         from waitress.server import create_server
 
-        from handlers.instant import InstantCommands
-
-        bolt = SlackRequestHandler(self.app, path=EVENTS_PATH)
-        instant = InstantCommands(
-            bolt,
-            services=self.services,
-            client=self.app.client,
-            signing_secret=self.settings.slack_signing_secret or "",
-            executor=self.executor,
-            path=EVENTS_PATH,
-        )
-        wsgi = refuse_garbled_timestamps(instant)
+        wsgi = http_front(self.app)
         self._http = create_server(
             wsgi,
             host=self.settings.host,
@@ -162,7 +198,9 @@ class SlackBot:
         event(log, "serve.listening", mode="http", port=self.port, path=EVENTS_PATH)
 
     def _start_socket(self) -> None:
-        self._socket = SocketModeHandler(self.app, app_token=self.settings.slack_app_token)
+        self._socket = SocketModeHandler(
+            self.app, app_token=self.settings.slack_app_token, ping_interval=SOCKET_PING_INTERVAL
+        )
         self._socket.connect()  # type: ignore[no-untyped-call]
         event(log, "serve.connected", mode="socket")
 
@@ -174,10 +212,8 @@ class SlackBot:
                     HEALTH.socket_connected()
                 else:
                     HEALTH.socket_disconnected()
-            try:
-                self.executor.submit(HEALTH.heartbeat)
-            except RuntimeError:  # the pool is shutting down
-                return
+            if not self.services.jobs.submit("heartbeat", HEALTH.heartbeat):
+                return  # the pool is shutting down
 
     def _stop_http(self) -> None:
         """Stop accepting, answer the requests already read, send the answers, then close.
@@ -219,6 +255,6 @@ class SlackBot:
             self._socket.close()  # type: ignore[no-untyped-call]
         if self._http is not None:
             self._stop_http()
-        self.executor.shutdown(wait=True)
+        self.services.jobs.drain()
         self.services.store.close()
         event(log, "serve.stopped", mode=self.settings.mode)

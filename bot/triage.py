@@ -19,14 +19,15 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.matching import Match, detect_language
+from bot.config import Settings
+from bot.knowledge import KnowledgeBase
+from bot.learning import Lessons
+from bot.matching import Match, Matcher, detect_language
 from bot.observe.logging import event
 from bot.observe.metrics import FEEDBACK, TRIAGE_OUTCOME
-from bot.services import Services
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -113,12 +114,17 @@ def feedback_counts(store: Store) -> list[TopicFeedback]:
 
 
 class Triage:
-    """Built once per process from the shared services."""
+    """Built once per process (``Services.triage``), so its locale cache is shared."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.store = services.store
-        self.matcher = services.matcher
+    def __init__(
+        self, settings: Settings, kb: KnowledgeBase, matcher: Matcher, store: Store
+    ) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.store = store
+        self.matcher = matcher
+        self.lessons = Lessons(store, matcher)  # what the team taught, shared by every replica
+        self.default_language = settings.default_language
         # locales seen recently by this process: saves a store round trip on hot paths
         self._locales: dict[str, tuple[str, float]] = {}
         self._learning: set[str] = set()  # users whose background lookup is under way
@@ -131,9 +137,9 @@ class Triage:
     ) -> str:
         """The text's language for a question; else the user's Slack locale; else the default."""
         if question:
-            return detect_language(text, self.services.default_language)
+            return detect_language(text, self.default_language)
         from_locale = self.user_language(user_id, locale_of)
-        return from_locale or self.services.default_language
+        return from_locale or self.default_language
 
     def command_language(
         self, text: str, user_id: str | None, locale_of: LocaleLookup | None
@@ -141,15 +147,16 @@ class Triage:
         """For /acr: Russian words mean Russian; otherwise the locale, then the default."""
         if text and detect_language(text, "en") == "ru":
             return "ru"
-        return self.user_language(user_id, locale_of) or self.services.default_language
+        return self.user_language(user_id, locale_of) or self.default_language
 
     def learn_locale_later(
-        self, user_id: str | None, locale_of: LocaleLookup, executor: Executor
+        self, user_id: str | None, locale_of: LocaleLookup, submit: Callable[..., object]
     ) -> None:
         """Look the user's locale up in the background, so their next answer can use it.
 
-        One lookup per user at a time, and none while this process holds a fresh copy:
-        fifty quick commands from one person must not become fifty users.info calls.
+        ``submit(name, work, *args)`` runs the lookup elsewhere (``Jobs.submit``). One lookup
+        per user at a time, and none while this process holds a fresh copy: fifty quick
+        commands from one person must not become fifty users.info calls.
         """
         if not user_id:
             return
@@ -160,7 +167,7 @@ class Triage:
             if user_id in self._learning:
                 return
             self._learning.add(user_id)
-        executor.submit(self._learn_locale, user_id, locale_of)
+        submit("locale", self._learn_locale, user_id, locale_of)
 
     def _learn_locale(self, user_id: str, locale_of: LocaleLookup) -> None:
         try:
@@ -206,16 +213,16 @@ class Triage:
         """The whole decision for one paste; claims in the store make it happen once."""
         thread = paste.reply_thread
         if not self.claim_event(paste.event_id):
-            return Decision(Outcome.DUPLICATE, self.services.default_language, thread)
-        match = self.services.lessons.apply(paste.text, self.matcher.match(paste.text))
+            return Decision(Outcome.DUPLICATE, self.default_language, thread)
+        match = self.lessons.apply(paste.text, self.matcher.match(paste.text))
         asked = paste.direct or paste.mention
         # a likely topic is offered to the person who pasted only; nobody else is bothered
         suggest = match.suggestion is not None and paste.user_id is not None and not asked
         if match.topic is None and not asked and not suggest:
             TRIAGE_OUTCOME.labels(topic="none").inc()
-            return Decision(Outcome.SILENT, self.services.default_language, thread, match)
+            return Decision(Outcome.SILENT, self.default_language, thread, match)
         if not self.store.claim(self._message_key(paste), MESSAGE_TTL):
-            return Decision(Outcome.DUPLICATE, self.services.default_language, thread, match)
+            return Decision(Outcome.DUPLICATE, self.default_language, thread, match)
         lang = self.language(paste.text, match.question, paste.user_id, locale_of)
         if suggest:
             TRIAGE_OUTCOME.labels(topic="suggested").inc()
@@ -223,7 +230,7 @@ class Triage:
         TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
         if match.topic is None:
             return Decision(Outcome.NO_ANSWER, lang, thread, match)
-        window = self.services.settings.repeat_window_seconds
+        window = self.settings.repeat_window_seconds
         if window > 0:
             key = self._repeat_key(paste, match.topic)
             earlier = self.store.get(key)
@@ -272,13 +279,13 @@ class Triage:
         """The shortcut's match again (for "Post in thread"), without counting it twice."""
         # asked for on purpose: what would only be suggested in a channel is answered here
         match = self.matcher.match(text, threshold=self.matcher.suggest_threshold)
-        return self.services.lessons.apply(text, match)
+        return self.lessons.apply(text, match)
 
     # -- feedback -------------------------------------------------------------------------
 
     def record_feedback(self, topic: str, verdict: str, user_id: str, message_ts: str) -> bool:
         """Count one verdict per person per answer; False when this person already voted."""
-        if verdict not in VERDICTS or self.services.kb.get(topic) is None:
+        if verdict not in VERDICTS or self.kb.get(topic) is None:
             return False
         if not self.store.claim(f"vote:{message_ts}:{user_id}", VOTE_TTL):
             return False

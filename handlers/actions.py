@@ -1,313 +1,413 @@
-"""Buttons: feedback, runner-up topics, FAQ show/share, "Post in thread", run a bot command."""
+"""Buttons: feedback, runner-up topics, FAQ show/share, "Post in thread", the private suggestion,
+run a bot command, confirm or keep a cancel-runs, and "Explain" on a health line.
+
+Every listener acknowledges first and hands its work to the job pool (``hand_off``); the work
+functions below take the services and answer through the interaction's response_url.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import threading
+import time
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.commands import parse
+from bot.azure.pending import PendingCancel
+from bot.commands import BY_NAME, Request, parse
+from bot.commands.confirmations import confirm_cancel, keep_runs
+from bot.commands.runner import answer
 from bot.errors import BotError
 from bot.knowledge import Entry
 from bot.matching import Decision, Match
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
+from bot.render import azure_blocks, azure_text
 from bot.render import blocks as render
+from bot.render.blocks import notice
+from bot.render.text import answer_text
+from bot.render.words import words
 from bot.services import Services
-from bot.triage import Triage
-from handlers import commands
-from handlers.context import SLACK_FAILURES, CommandContext, action_value, interaction_ids
-from handlers.messages import locale_lookup
+from handlers.context import (
+    SLACK_FAILURES,
+    action_value,
+    hand_off,
+    interaction_ids,
+    json_value,
+    locale_lookup,
+    post_failed,
+    private,
+    slack_caller,
+    thread_of,
+)
 
 log = logging.getLogger(__name__)
 
-
-def _json_value(body: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(action_value(body))
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
+Body = dict[str, Any]
 
 
-def _thread_of(body: dict[str, Any]) -> str | None:
-    container = body.get("container") or {}
-    message = body.get("message") or {}
-    return container.get("thread_ts") or message.get("thread_ts") or message.get("ts")
+def register(app: App) -> None:
+    app.action(render.HELPED)(on_helped)
+    app.action(render.NOT_IT)(on_not_it)
+    app.action(re.compile(f"^{render.PICK_TOPIC}_\\d+$"))(on_pick)
+    app.action(render.FAQ_SHOW)(on_show)
+    app.action(render.SHARE)(on_share)
+    app.action(render.POST_IN_THREAD)(on_post)
+    app.action(render.SUGGEST_POST)(on_suggest_post)
+    app.action(render.SUGGEST_NOT_IT)(on_suggest_not_it)
+    app.action(render.RUN_COMMAND)(on_run)
+    app.action(azure_blocks.CONFIRM_CANCEL)(on_confirm_cancel)
+    app.action(azure_blocks.ABORT_CANCEL)(on_keep_runs)
+    app.action(re.compile(f"^{azure_blocks.HEALTH_TOPIC}_\\d+$"))(on_explain)
 
 
-def register(app: App, services: Services) -> None:
-    triage = services.triage
-    _register_feedback(app, triage)
-    _register_topics(app, triage)
-    _register_post(app, triage)
-    _register_suggestion(app, triage)
-    _register_run(app, triage)
+def _later(ack: Ack, context: BoltContext, work: Any, body: Body, respond: Respond) -> None:
+    """Acknowledge, count the click, hand ``work(services, body, respond, client)`` over."""
+    ack()
+    EVENTS_RECEIVED.labels(kind="action").inc()
+    hand_off(context, work.__name__, work, body, respond, context.client, respond=respond)
 
 
-def _lang_of(triage: Triage, data: dict[str, Any], user: str, client: WebClient) -> str:
+def on_helped(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, helped, body, respond)
+
+
+def on_not_it(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, not_it, body, respond)
+
+
+def on_pick(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, pick, body, respond)
+
+
+def on_show(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, show, body, respond)
+
+
+def on_share(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, share, body, respond)
+
+
+def on_post(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, post_in_thread, body, respond)
+
+
+def on_suggest_post(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, suggest_post, body, respond)
+
+
+def on_suggest_not_it(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, suggest_not_it, body, respond)
+
+
+def on_run(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, run_command, body, respond)
+
+
+def on_confirm_cancel(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, confirm, body, respond)
+
+
+def on_keep_runs(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, keep, body, respond)
+
+
+def on_explain(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, explain, body, respond)
+
+
+# --- the work ---------------------------------------------------------------------------------
+def _lang_of(services: Services, data: dict[str, Any], user: str, client: WebClient) -> str:
     lang = data.get("l")
     if lang in ("en", "ru"):
         return str(lang)
-    return triage.command_language("", user, locale_lookup(client))
+    return services.triage.command_language("", user, locale_lookup(client))
 
 
-def _register_feedback(app: App, triage: Triage) -> None:
-    kb = triage.services.kb
-
-    def feedback(
-        body: dict[str, Any], client: WebClient, verdict: str
-    ) -> tuple[dict[str, Any], str, bool]:
-        """Count one person's verdict on one answer; the button's data, language, counted."""
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, _, _ = interaction_ids(body)
-        lang = _lang_of(triage, data, user, client)
-        message_ts = str((body.get("message") or {}).get("ts") or _thread_of(body) or "")
-        counted = triage.record_feedback(str(data.get("t")), verdict, user, message_ts)
-        return data, lang, counted
-
-    @app.action(render.HELPED)
-    def on_helped(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        _, lang, counted = feedback(body, client, "helped")
-        text = render.words(lang)["thanks" if counted else "already"]
-        respond(text=text, response_type="ephemeral", replace_original=False)
-
-    @app.action(render.NOT_IT)
-    def on_not_it(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        data, lang, _ = feedback(body, client, "not_it")
-        alternatives = [str(t) for t in data.get("a") or [] if isinstance(t, str)]
-        blocks = render.alternatives_blocks(kb, alternatives, lang, _thread_of(body))
-        respond(
-            text=render.words(lang)["which"],
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
-
-    @app.action(re.compile(f"^{render.PICK_TOPIC}_\\d+$"))
-    def on_pick(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, channel, _ = interaction_ids(body)
-        entry = kb.get(str(data.get("t")))
-        lang = _lang_of(triage, data, user, client)
-        thread = str(data.get("th") or "") or None
-        if entry is None or not channel:
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
-            return
-        if not triage.claim_pick(channel, thread, entry.id):
-            respond(delete_original=True)
-            return
-        try:
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread,
-                text=entry.title[lang],
-                blocks=render.picked_blocks(entry, lang),
-            )
-        except SLACK_FAILURES as exc:
-            _post_failed(respond, lang, exc)
-            return
-        respond(delete_original=True)
+def _feedback(
+    services: Services, body: Body, client: WebClient, verdict: str
+) -> tuple[dict[str, Any], str, bool]:
+    """Count one person's verdict on one answer; the button's data, language, counted."""
+    data = json_value(body)
+    user, _, _ = interaction_ids(body)
+    lang = _lang_of(services, data, user, client)
+    message_ts = str((body.get("message") or {}).get("ts") or thread_of(body) or "")
+    counted = services.triage.record_feedback(str(data.get("t")), verdict, user, message_ts)
+    return data, lang, counted
 
 
-def _register_topics(app: App, triage: Triage) -> None:
-    kb = triage.services.kb
-
-    def clicked_topic(
-        body: dict[str, Any], respond: Respond, client: WebClient
-    ) -> tuple[Entry, str, str] | None:
-        """The topic a Show/Share button names, or None after saying it is gone."""
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, _, _ = interaction_ids(body)
-        lang = _lang_of(triage, data, user, client)
-        entry = kb.get(str(data.get("t")))
-        if entry is None:
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
-            return None
-        return entry, lang, user
-
-    @app.action(render.FAQ_SHOW)
-    def on_show(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        found = clicked_topic(body, respond, client)
-        if found is None:
-            return
-        entry, lang, _ = found
-        respond(
-            text=entry.title[lang],
-            blocks=render.shared_topic_blocks(entry, lang),
-            response_type="ephemeral",
-            replace_original=False,
-        )
-
-    @app.action(render.SHARE)
-    def on_share(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        found = clicked_topic(body, respond, client)
-        if found is None:
-            return
-        entry, lang, user = found
-        blocks = [*render.topic_blocks(entry, lang), render.context(f"<@{user}>")]
-        respond(
-            text=entry.title[lang],
-            blocks=blocks,
-            response_type="in_channel",
-            replace_original=False,
-        )
+def helped(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    _, lang, counted = _feedback(services, body, client, "helped")
+    text = words(lang)["thanks" if counted else "already"]
+    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _register_post(app: App, triage: Triage) -> None:
-    kb = triage.services.kb
-    services = triage.services
-
-    @app.action(render.POST_IN_THREAD)
-    def on_post(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        user, _, _ = interaction_ids(body)
-        pending = triage.take_pending(action_value(body))
-        if pending is None:
-            lang = triage.command_language("", user, locale_lookup(client))
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
-            return
-        lang = pending.get("lang", services.default_language)
-        match = triage.rematch(pending.get("text", ""))
-        if match.topic is None:
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
-            return
-        try:
-            client.chat_postMessage(
-                channel=pending["channel"],
-                thread_ts=pending["thread_ts"],
-                text=kb[match.topic].title[lang],
-                blocks=render.answer_blocks(kb, match, lang),
-            )
-        except SLACK_FAILURES as exc:
-            _post_failed(respond, lang, exc)
-            return
-        respond(text=render.words(lang)["posted"], replace_original=True)
-
-
-def _register_suggestion(app: App, triage: Triage) -> None:
-    kb = triage.services.kb
-
-    @app.action(render.SUGGEST_POST)
-    def on_suggest_post(
-        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, channel, _ = interaction_ids(body)
-        lang = _lang_of(triage, data, user, client)
-        entry = kb.get(str(data.get("t")))
-        thread = str(data.get("th") or "") or None
-        if entry is None or not channel or not thread:
-            respond(text=render.words(lang)["gone"], response_type="ephemeral")
-            return
-        if not triage.claim_pick(channel, thread, entry.id):
-            respond(delete_original=True)  # someone already posted it: nothing to add
-            return
-        match = Match(
-            topic=entry.id,
-            score=0.0,
-            language=lang,
-            registry=str(data.get("r") or "") or None,
-            decision=Decision.ANSWER,
-        )
-        try:
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread,
-                text=entry.title[lang],
-                blocks=render.answer_blocks(kb, match, lang),
-            )
-        except SLACK_FAILURES as exc:
-            triage.release_pick(channel, thread, entry.id)
-            _post_failed(respond, lang, exc)
-            return
-        event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
-        respond(delete_original=True)
-
-    @app.action(render.SUGGEST_NOT_IT)
-    def on_suggest_not_it(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, _, _ = interaction_ids(body)
-        topic = str(data.get("t"))
-        triage.record_feedback(topic, "not_it", user, f"suggestion:{data.get('th')}")
-        respond(delete_original=True)
-
-
-def _register_run(app: App, triage: Triage) -> None:
-    services = triage.services
-
-    @app.action(render.RUN_COMMAND)
-    def on_run(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        EVENTS_RECEIVED.labels(kind="action").inc()
-        data = _json_value(body)
-        user, channel, team = interaction_ids(body)
-        lang = triage.command_language("", user, locale_lookup(client))
-        name = str(data.get("command") or "")
-        registry = str(data.get("registry") or "")
-        try:
-            parsed = parse(f"{name} {registry}")
-        except BotError as exc:
-            respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
-            return
-        if parsed.name != name:  # an unknown name parses as help: not a runnable button
-            respond(
-                text=render.words(lang)["not_available"].format(command=name or "?"),
-                response_type="ephemeral",
-                replace_original=False,
-            )
-            return
-        event(log, "command", command=parsed.name, user=user, via="button")
-        commands.run(
-            CommandContext(
-                services=services,
-                command=parsed,
-                user_id=user,
-                channel_id=channel,
-                team_id=team,
-                lang=lang,
-                respond=_private(respond),
-                client=client,
-                trigger_id=body.get("trigger_id"),
-                response_url=body.get("response_url"),
-            )
-        )
-
-
-def _private(respond: Respond) -> Any:
-    """A respond that never replaces the triage answer the button sits on."""
-
-    def send(*args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("replace_original", False)
-        return respond(*args, **kwargs)
-
-    return send
-
-
-def _post_failed(respond: Respond, lang: str, exc: Exception) -> None:
-    error = exc.response.get("error") if isinstance(exc, SlackApiError) else "unreachable"
-    event(log, "post_failed", logging.WARNING, error=error)
-    key = "not_in_channel" if error in ("not_in_channel", "channel_not_found") else "internal"
+def not_it(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    data, lang, _ = _feedback(services, body, client, "not_it")
+    alternatives = [str(t) for t in data.get("a") or [] if isinstance(t, str)]
+    blocks = render.alternatives_blocks(services.kb, alternatives, lang, thread_of(body))
     respond(
-        text=render.words(lang)[key].format(ref=error),
+        text=words(lang)["which"],
+        blocks=blocks,
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def pick(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """A runner-up chosen after "Not it": posted in the thread once, whoever clicks."""
+    triage = services.triage
+    data = json_value(body)
+    user, channel, _ = interaction_ids(body)
+    entry = services.kb.get(str(data.get("t")))
+    lang = _lang_of(services, data, user, client)
+    thread = str(data.get("th") or "") or None
+    if entry is None or not channel:
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return
+    if not triage.claim_pick(channel, thread, entry.id):
+        respond(delete_original=True)
+        return
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread,
+            text=entry.title[lang],
+            blocks=render.picked_blocks(entry, lang),
+        )
+    except SLACK_FAILURES as exc:
+        post_failed(respond, lang, exc)
+        return
+    respond(delete_original=True)
+
+
+def _clicked_topic(
+    services: Services, body: Body, respond: Respond, client: WebClient
+) -> tuple[Entry, str, str] | None:
+    """The topic a Show/Share button names, or None after saying it is gone."""
+    data = json_value(body)
+    user, _, _ = interaction_ids(body)
+    lang = _lang_of(services, data, user, client)
+    entry = services.kb.get(str(data.get("t")))
+    if entry is None:
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return None
+    return entry, lang, user
+
+
+def show(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    found = _clicked_topic(services, body, respond, client)
+    if found is None:
+        return
+    entry, lang, _ = found
+    respond(
+        text=entry.title[lang],
+        blocks=render.shared_topic_blocks(entry, lang),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def share(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    found = _clicked_topic(services, body, respond, client)
+    if found is None:
+        return
+    entry, lang, user = found
+    blocks = [*render.topic_blocks(entry, lang), render.context(f"<@{user}>")]
+    respond(
+        text=entry.title[lang],
+        blocks=blocks,
+        response_type="in_channel",
+        replace_original=False,
+    )
+
+
+def post_in_thread(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """The shortcut's "Post in thread": the answer it showed privately, posted once."""
+    triage, kb = services.triage, services.kb
+    user, _, _ = interaction_ids(body)
+    pending = triage.take_pending(action_value(body))
+    if pending is None:
+        lang = triage.command_language("", user, locale_lookup(client))
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return
+    lang = pending.get("lang", services.default_language)
+    match = triage.rematch(pending.get("text", ""))
+    if match.topic is None:
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return
+    try:
+        client.chat_postMessage(
+            channel=pending["channel"],
+            thread_ts=pending["thread_ts"],
+            text=kb[match.topic].title[lang],
+            blocks=render.answer_blocks(kb, match, lang),
+        )
+    except SLACK_FAILURES as exc:
+        post_failed(respond, lang, exc)
+        return
+    respond(text=words(lang)["posted"], replace_original=True)
+
+
+def suggest_post(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """The private "Is it …?" offer accepted: the answer goes into the thread, once."""
+    triage = services.triage
+    data = json_value(body)
+    user, channel, _ = interaction_ids(body)
+    lang = _lang_of(services, data, user, client)
+    entry = services.kb.get(str(data.get("t")))
+    thread = str(data.get("th") or "") or None
+    if entry is None or not channel or not thread:
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return
+    if not triage.claim_pick(channel, thread, entry.id):
+        respond(delete_original=True)  # someone already posted it: nothing to add
+        return
+    match = Match(
+        topic=entry.id,
+        score=0.0,
+        language=lang,
+        registry=str(data.get("r") or "") or None,
+        decision=Decision.ANSWER,
+    )
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread,
+            text=entry.title[lang],
+            blocks=render.answer_blocks(services.kb, match, lang),
+        )
+    except SLACK_FAILURES as exc:
+        triage.release_pick(channel, thread, entry.id)
+        post_failed(respond, lang, exc)
+        return
+    event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
+    respond(delete_original=True)
+
+
+def suggest_not_it(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    data = json_value(body)
+    user, _, _ = interaction_ids(body)
+    topic = str(data.get("t"))
+    services.triage.record_feedback(topic, "not_it", user, f"suggestion:{data.get('th')}")
+    respond(delete_original=True)
+
+
+def run_command(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """A button that runs an /acr command (the triage answer's "Run check-health for …")."""
+    data = json_value(body)
+    user, channel, _ = interaction_ids(body)
+    lang = services.triage.command_language("", user, locale_lookup(client))
+    answer_privately = private(respond)
+    name = str(data.get("command") or "")
+    try:
+        invocation = parse(render.run_request(data), lang)
+    except BotError as exc:
+        answer_privately(text=exc.user_message, response_type="ephemeral")
+        return
+    if invocation.name != name:  # an unknown name parses as help: not a runnable button
+        text = words(lang)["not_available"].format(command=name or "?")
+        answer_privately(text=text, response_type="ephemeral")
+        return
+    event(log, "command", command=name, user=user, via="button")
+    spec = BY_NAME[name]
+    caller = slack_caller(services, client, user, channel)
+    reply = answer(spec, Request(services, invocation, caller, lang))
+    answer_privately(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
+
+
+class Progress:
+    """Replaces the message with a running count, at most once a second, from worker threads.
+
+    Calls happen inside the cancel workers, so all of them are over before the final result
+    is posted: a late progress line can never overwrite the outcome.
+    """
+
+    def __init__(
+        self, respond: Respond, registry: str, total: int, lang: str, every: float = 1.0
+    ) -> None:
+        self.respond = respond
+        self.registry = registry
+        self.total = total
+        self.lang = lang
+        self.every = every
+        self.done = 0
+        self.last = time.monotonic()
+        self.lock = threading.Lock()
+
+    def __call__(self, run_id: str, outcome: str, detail: str) -> None:
+        with self.lock:
+            self.done += 1
+            now = time.monotonic()
+            if now - self.last < self.every or self.done == self.total:
+                return
+            self.last = now
+            text = words(self.lang)["cancel_progress"].format(
+                registry=self.registry, done=self.done, total=self.total
+            )
+            self.respond(text=text, blocks=notice(text), replace_original=True)
+
+
+def confirm(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """ "Cancel them": check the click like the command, then cancel, showing progress."""
+    user, channel, _ = interaction_ids(body)
+    lang = services.triage.command_language("", user, None)
+    caller = slack_caller(services, client, user, channel)
+
+    def starting(pending: PendingCancel) -> Progress:
+        count = len(pending.run_ids)
+        text = words(lang)["cancelling"].format(count=count, registry=pending.registry_name)
+        respond(
+            text=text,
+            blocks=azure_blocks.cancelling_blocks(pending.registry_name, count, lang),
+            replace_original=True,
+        )
+        return Progress(respond, pending.registry_name, count, lang)
+
+    try:
+        result = confirm_cancel(services, caller, action_value(body), starting)
+    except BotError as exc:
+        private(respond)(text=exc.user_message, response_type="ephemeral")
+        return
+    respond(
+        text=azure_text.cancel_result_text(result),
+        blocks=azure_blocks.cancel_result_blocks(result),
+        replace_original=True,
+    )
+
+
+def keep(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """ "Keep them": the confirmation is discarded; nothing is cancelled."""
+    user, channel, _ = interaction_ids(body)
+    lang = services.triage.command_language("", user, None)
+    try:
+        registry = keep_runs(
+            services, slack_caller(services, client, user, channel), action_value(body)
+        )
+    except BotError as exc:
+        private(respond)(text=exc.user_message, response_type="ephemeral")
+        return
+    text = words(lang)["kept"].format(registry=registry)
+    respond(text=text, blocks=notice(text), replace_original=True)
+
+
+def explain(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """ "Explain" on a health line: that line's knowledge topic, privately."""
+    topic = action_value(body)
+    user, _, _ = interaction_ids(body)
+    lang = services.triage.command_language("", user, locale_lookup(client))
+    entry = services.kb.get(topic)
+    if entry is None:
+        private(respond)(
+            text=words(lang)["no_topic"].format(topic=topic), response_type="ephemeral"
+        )
+        return
+    respond(
+        text=answer_text(entry, lang),
+        blocks=render.topic_blocks(entry, lang),
         response_type="ephemeral",
         replace_original=False,
     )

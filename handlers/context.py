@@ -1,18 +1,31 @@
-"""What an /acr subcommand runner gets, whichever way it was started (command or button).
+"""What every listener needs besides Bolt's own arguments: the services, ids, a caller, a hand-off.
 
-Also what every button handler reads from an interaction payload: the value and the ids.
+The app factory (``bot.slack_app``) puts the process's :class:`Services` in each request's
+context; ``services_of`` takes it out. Listeners acknowledge first and pass the rest of their
+work to ``hand_off``, which runs it on the services' job pool and turns a bug into a private
+apology with a reference (also in the log), never silence or a stack trace.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+import uuid
+from collections.abc import Callable
 from typing import Any
 
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.commands import Command
+from bot.access import SLACK, Caller
+from bot.observe.logging import event
+from bot.render.words import words
 from bot.services import Services
+
+log = logging.getLogger("handlers")
+
+SERVICES = "acrbot_services"  # the key in Bolt's request context
 
 # What a Web API call raises when it fails: an error answer from Slack (SlackApiError is a
 # SlackClientError), or, once the connection retries are spent, the socket's own error,
@@ -20,26 +33,49 @@ from bot.services import Services
 SLACK_FAILURES: tuple[type[Exception], ...] = (SlackClientError, OSError)
 
 
-@dataclass
-class CommandContext:
-    """One /acr request: who asked, where, in which language, and how to answer."""
+def services_of(context: BoltContext) -> Services:
+    services: Services = context[SERVICES]
+    return services
 
-    services: Services
-    command: Command
-    user_id: str
-    channel_id: str
-    team_id: str
-    lang: str
-    respond: Any  # slack_bolt Respond: respond(text=..., blocks=..., response_type=...)
-    client: WebClient
-    trigger_id: str | None = None
-    response_url: str | None = None
+
+def hand_off(
+    context: BoltContext,
+    name: str,
+    work: Callable[..., None],
+    *args: Any,
+    respond: Respond | None = None,
+) -> None:
+    """Run ``work(services, *args)`` after the acknowledgement, on the job pool."""
+    services = services_of(context)
+
+    def guarded() -> None:
+        try:
+            work(services, *args)
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("listener failed", extra={"fields": {"work": name, "ref": reference}})
+            if respond is not None:
+                apology = words(services.default_language)["internal"].format(ref=reference)
+                private(respond)(text=apology, response_type="ephemeral")
+
+    if not services.jobs.submit(name, guarded):
+        # the pool is drained only after the front stops reading requests; never silently
+        event(log, "job.refused", logging.WARNING, work=name)
 
 
 def action_value(body: dict[str, Any]) -> str:
     """The value of the button that was clicked."""
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
+
+
+def json_value(body: dict[str, Any]) -> dict[str, Any]:
+    """The clicked button's value as the JSON object the renderer packed into it."""
+    try:
+        data = json.loads(action_value(body))
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def interaction_ids(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -50,3 +86,61 @@ def interaction_ids(body: dict[str, Any]) -> tuple[str, str, str]:
         channel = str((body.get("container") or {}).get("channel_id") or "")
     team = str((body.get("team") or {}).get("id") or "")
     return user, channel, team
+
+
+def thread_of(body: dict[str, Any]) -> str | None:
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    return container.get("thread_ts") or message.get("thread_ts") or message.get("ts")
+
+
+def locale_lookup(client: WebClient) -> Callable[[str], str | None]:
+    """users.info with the locale, as the triage service's lookup callable."""
+
+    def lookup(user_id: str) -> str | None:
+        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
+        locale = user.get("locale")
+        return str(locale) if locale else None
+
+    return lookup
+
+
+def user_groups(client: WebClient, services: Services, user_id: str) -> frozenset[str]:
+    """The configured admin groups ``user_id`` belongs to (looked up only when needed)."""
+    found = set()
+    for group in services.settings.admin_groups:
+        try:
+            members = client.usergroups_users_list(usergroup=group).get("users") or []
+        except SLACK_FAILURES as exc:
+            event(log, "access.group_lookup_failed", logging.WARNING, group=group, error=str(exc))
+            continue
+        if user_id in members:
+            found.add(group)
+    return frozenset(found)
+
+
+def slack_caller(services: Services, client: WebClient, user_id: str, channel_id: str) -> Caller:
+    return Caller(
+        user_id=user_id,
+        channel_id=channel_id or None,
+        source=SLACK,
+        groups=lambda: user_groups(client, services, user_id),
+    )
+
+
+def private(respond: Respond) -> Callable[..., Any]:
+    """A respond that never replaces the message the button sits on."""
+
+    def send(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("replace_original", False)
+        return respond(*args, **kwargs)
+
+    return send
+
+
+def post_failed(respond: Respond, lang: str, exc: Exception) -> None:
+    """Tell the clicker why the bot could not post, in words they can act on."""
+    error = exc.response.get("error") if isinstance(exc, SlackApiError) else "unreachable"
+    event(log, "post_failed", logging.WARNING, error=error)
+    key = "not_in_channel" if error in ("not_in_channel", "channel_not_found") else "internal"
+    private(respond)(text=words(lang)[key].format(ref=error), response_type="ephemeral")

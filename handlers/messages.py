@@ -1,4 +1,9 @@
-"""Pastes in channels, threads and direct messages, and mentions: triage → thread reply."""
+"""Pastes in channels, threads and direct messages, and mentions: triage → thread reply.
+
+The listeners only filter (bots, edits, deletions get nothing) and hand the paste to the job
+pool; Bolt acknowledges the event as soon as they return. Triage (``bot.triage``) decides;
+the reply is rendered here and posted in the paste's thread.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,10 @@ from slack_sdk.errors import SlackApiError
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
+from bot.render.words import words
 from bot.services import Services
-from bot.triage import Decision, Outcome, Paste, Triage
-from handlers.context import SLACK_FAILURES
+from bot.triage import Decision, Outcome, Paste
+from handlers.context import SLACK_FAILURES, hand_off, locale_lookup
 
 log = logging.getLogger(__name__)
 
@@ -23,30 +29,29 @@ log = logging.getLogger(__name__)
 _ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
-def register(app: App, services: Services) -> None:
-    triage = services.triage
+def register(app: App) -> None:
+    app.event("app_mention")(on_mention)
+    app.event("message")(on_message)
 
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        EVENTS_RECEIVED.labels(kind="app_mention").inc()
-        paste = _paste(event, body, mention=True)
-        if paste is not None:
-            answer(triage, client, paste)
 
-    @app.event("message")
-    def on_message(
-        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        EVENTS_RECEIVED.labels(kind="message").inc()
-        if event.get("subtype") not in _ANSWERABLE_SUBTYPES:
-            return
-        if event.get("bot_id") or event.get("bot_profile"):
-            return  # other bots (our own posts are dropped by Bolt already)
-        bot_user = context.bot_user_id
-        mentioned = bool(bot_user) and f"<@{bot_user}>" in str(event.get("text", ""))
-        paste = _paste(event, body, mention=mentioned)
-        if paste is not None:
-            answer(triage, client, paste)
+def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    EVENTS_RECEIVED.labels(kind="app_mention").inc()
+    paste = _paste(event, body, mention=True)
+    if paste is not None:
+        hand_off(context, "triage", answer, context.client, paste)
+
+
+def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    EVENTS_RECEIVED.labels(kind="message").inc()
+    if event.get("subtype") not in _ANSWERABLE_SUBTYPES:
+        return
+    if event.get("bot_id") or event.get("bot_profile"):
+        return  # other bots (our own posts are dropped by Bolt already)
+    bot_user = context.bot_user_id
+    mentioned = bool(bot_user) and f"<@{bot_user}>" in str(event.get("text", ""))
+    paste = _paste(event, body, mention=mentioned)
+    if paste is not None:
+        hand_off(context, "triage", answer, context.client, paste)
 
 
 def _paste(event: dict[str, Any], body: dict[str, Any], mention: bool) -> Paste | None:
@@ -68,19 +73,9 @@ def _paste(event: dict[str, Any], body: dict[str, Any], mention: bool) -> Paste 
     )
 
 
-def locale_lookup(client: WebClient) -> Any:
-    """users.info with the locale, as the triage service's lookup callable."""
-
-    def lookup(user_id: str) -> str | None:
-        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
-        locale = user.get("locale")
-        return str(locale) if locale else None
-
-    return lookup
-
-
-def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
+def answer(services: Services, client: WebClient, paste: Paste) -> None:
     """Decide, then post the reply in the paste's thread (or nothing)."""
+    triage = services.triage
     decision = triage.decide(paste, locale_lookup(client))
     event(
         log,
@@ -91,11 +86,11 @@ def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
         event_id=paste.event_id,
     )
     if decision.suggests:
-        _suggest(triage, client, paste, decision)
+        _suggest(services, client, paste, decision)
         return
     if not decision.posts:
         return
-    blocks, text = _render(triage, client, paste, decision)
+    blocks, text = _render(services, client, paste, decision)
     try:
         client.chat_postMessage(
             channel=paste.channel_id, thread_ts=decision.thread_ts, text=text, blocks=blocks
@@ -108,17 +103,17 @@ def answer(triage: Triage, client: WebClient, paste: Paste) -> None:
     event(log, "triage.posted", channel=paste.channel_id, outcome=decision.outcome.value)
 
 
-def _suggest(triage: Triage, client: WebClient, paste: Paste, decision: Decision) -> None:
+def _suggest(services: Services, client: WebClient, paste: Paste, decision: Decision) -> None:
     """Offer the likely topic to the person who pasted, in the thread, visible to them only."""
     match = decision.match
     assert match is not None and match.suggestion is not None and paste.user_id is not None
-    entry = triage.services.kb[match.suggestion]
+    entry = services.kb[match.suggestion]
     try:
         client.chat_postEphemeral(
             channel=paste.channel_id,
             user=paste.user_id,
             thread_ts=decision.thread_ts,
-            text=render.words(decision.lang)["is_it"].format(title=entry.title[decision.lang]),
+            text=words(decision.lang)["is_it"].format(title=entry.title[decision.lang]),
             blocks=render.suggestion_blocks(
                 entry, decision.lang, decision.thread_ts, match.registry
             ),
@@ -126,15 +121,15 @@ def _suggest(triage: Triage, client: WebClient, paste: Paste, decision: Decision
     except SLACK_FAILURES as exc:
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
         event(log, "triage.suggest_failed", logging.ERROR, channel=paste.channel_id, error=error)
-        triage.release(paste, decision)
+        services.triage.release(paste, decision)
         return
     event(log, "triage.suggested", channel=paste.channel_id, topic=entry.id)
 
 
 def _render(
-    triage: Triage, client: WebClient, paste: Paste, decision: Decision
+    services: Services, client: WebClient, paste: Paste, decision: Decision
 ) -> tuple[list[dict[str, Any]], str]:
-    kb = triage.services.kb
+    kb = services.kb
     match = decision.match
     assert match is not None
     if decision.outcome is Outcome.NO_ANSWER:

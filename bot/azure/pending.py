@@ -1,7 +1,8 @@
 """Pending cancel-runs confirmations, kept in the shared store so any replica can take the click.
 
 A confirmation belongs to the user who asked and expires. ``take`` reads and deletes it in one
-atomic step, so two clicks (on one replica or two) never cancel anything twice.
+atomic step, so two clicks (on one replica or two) never cancel anything twice. Expiry is
+decided by ``expires_at`` against the caller's clock (the store's own expiry only cleans up).
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from bot.errors import ConfirmationError
 from bot.store import Store
 
 _PREFIX = "azure:cancel:"
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def save(
     run_ids: list[str],
     task: str | None,
     ttl: float,
+    clock: Clock = time.time,
 ) -> PendingCancel:
     pending = PendingCancel(
         token=secrets.token_urlsafe(12),
@@ -48,7 +52,7 @@ def save(
         registry_name=registry_name,
         run_ids=list(run_ids),
         task=task,
-        expires_at=time.time() + ttl,
+        expires_at=clock() + ttl,
     )
     store.set(_PREFIX + pending.token, json.dumps(asdict(pending)), ttl=ttl)
     return pending
@@ -58,14 +62,21 @@ def _decode(raw: str) -> PendingCancel:
     return PendingCancel(**json.loads(raw))
 
 
-def take(store: Store, token: str, user_id: str) -> PendingCancel:
+def _expired() -> ConfirmationError:
+    return ConfirmationError(
+        "This confirmation has expired or was already used. Run `/acr cancel-runs` again."
+    )
+
+
+def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
     """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
     raw = store.get(_PREFIX + token)
     if raw is None:
-        raise ConfirmationError(
-            "This confirmation has expired or was already used. Run `/acr cancel-runs` again."
-        )
+        raise _expired()
     pending = _decode(raw)
+    if pending.expires_at <= clock():
+        store.delete(_PREFIX + token)
+        raise _expired()
     if pending.user_id != user_id:
         raise ConfirmationError(
             f"Only <@{pending.user_id}>, who asked for this cancel, can confirm it."
@@ -74,8 +85,3 @@ def take(store: Store, token: str, user_id: str) -> PendingCancel:
     if raw is None:
         raise ConfirmationError("This confirmation was already used; nothing was cancelled twice.")
     return _decode(raw)
-
-
-def discard(store: Store, token: str, user_id: str) -> PendingCancel:
-    """The abort button: same rules as ``take``."""
-    return take(store, token, user_id)

@@ -7,94 +7,17 @@ registry costs one listing.
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.azure.arm_errors import Target
 from bot.azure.cache import single_flight
 from bot.azure.clients import Arm
-from bot.config import valid_registry_name
-from bot.errors import AzureError, BadInput
+from bot.azure.names import RegistryArgument, parse_registry
+from bot.azure.reports import RegistryRef
+from bot.errors import AzureError
 from bot.store import Store
 
 REGISTRY_TTL = 3600.0
-_RESOURCE_ID = re.compile(
-    r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)"
-    r"/providers/Microsoft\.ContainerRegistry/registries/(?P<name>[^/]+)/?$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class RegistryRef:
-    """Where a registry lives and how to reach it."""
-
-    name: str
-    subscription_id: str
-    resource_group: str
-    id: str
-    login_server: str
-    sku: str
-    location: str
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, raw: str) -> RegistryRef:
-        return cls(**json.loads(raw))
-
-    @classmethod
-    def from_resource(cls, body: dict[str, Any]) -> RegistryRef:
-        found = _RESOURCE_ID.match(str(body.get("id", "")))
-        if not found:
-            raise AzureError("Azure returned a registry without a usable resource id.", "server")
-        props = body.get("properties") or {}
-        sku = body.get("sku") or {}
-        return cls(
-            name=str(body.get("name") or found.group("name")),
-            subscription_id=found.group("sub"),
-            resource_group=found.group("rg"),
-            id=str(body["id"]),
-            login_server=str(props.get("loginServer") or ""),
-            sku=str(sku.get("name") or sku.get("tier") or "unknown"),
-            location=str(body.get("location") or ""),
-        )
-
-
-@dataclass(frozen=True)
-class RegistryArgument:
-    """What the user typed, understood: a validated name and, for resource ids, the location."""
-
-    name: str
-    subscription_id: str | None = None
-    resource_group: str | None = None
-
-
-def parse_registry(text: str) -> RegistryArgument:
-    """Understand a registry argument; raise BadInput with the accepted forms otherwise."""
-    raw = text.strip()
-    found = _RESOURCE_ID.match(raw)
-    if found:
-        name = found.group("name")
-        _check_name(name, raw)
-        return RegistryArgument(name.lower(), found.group("sub"), found.group("rg"))
-    host = re.sub(r"^https?://", "", raw, flags=re.IGNORECASE).split("/", 1)[0]
-    name = host.split(".", 1)[0].split("-", 1)[0] if "." in host else host
-    _check_name(name, raw)
-    return RegistryArgument(name.lower())
-
-
-def _check_name(name: str, raw: str) -> None:
-    if not valid_registry_name(name):
-        shown = raw if len(raw) <= 80 else raw[:77] + "…"
-        raise BadInput(
-            f"`{shown}` is not a registry name. A registry name has 5 to 50 letters and digits "
-            "(no dashes or dots); you can also give its login server (myregistry.azurecr.io) or "
-            "its resource id."
-        )
 
 
 class Registries:

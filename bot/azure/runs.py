@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,43 +17,13 @@ from azure.core.exceptions import HttpResponseError
 
 from bot.azure.arm_errors import Target, translate
 from bot.azure.clients import TASKS_API, Arm
-from bot.azure.registries import RegistryRef
+from bot.azure.reports import CancelResult, RegistryRef, RunInfo, RunsReport
 from bot.errors import AzureError, BadInput
 
 ACTIVE = ("Running", "Queued", "Started")
 TERMINAL = ("Succeeded", "Failed", "Canceled", "Error", "Timeout")
 MAX_ACTIVE = 1000
 _TASK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    run_id: str
-    status: str
-    task: str | None
-    create_time: str | None
-    finish_time: str | None = None
-    run_type: str | None = None
-
-
-@dataclass(frozen=True)
-class RunsReport:
-    registry: str
-    runs: list[RunInfo]
-    status: str | None = None
-    task: str | None = None
-
-
-@dataclass
-class CancelResult:
-    registry: str
-    cancelled: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (run id, reason)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (run id, error sentence)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
 
 
 def check_task_name(task: str | None) -> None:

@@ -6,62 +6,13 @@ so many people asking at once, on any replica, cause one ARM call; ``refresh`` s
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from bot.azure.arm_errors import Target
 from bot.azure.cache import single_flight
 from bot.azure.clients import Arm
-from bot.azure.registries import RegistryRef
+from bot.azure.reports import RegistryRef, UsageReport, UsageRow
 from bot.store import Store
-
-WARN_PERCENT = 80.0
-
-
-@dataclass(frozen=True)
-class UsageRow:
-    name: str
-    current: int
-    limit: int | None
-    unit: str
-
-    @property
-    def percent(self) -> float | None:
-        if not self.limit:
-            return None
-        return round(100.0 * self.current / self.limit, 2)
-
-    @property
-    def warning(self) -> bool:
-        return self.percent is not None and self.percent >= WARN_PERCENT
-
-
-@dataclass(frozen=True)
-class UsageReport:
-    registry: str
-    login_server: str
-    sku: str
-    usages: list[UsageRow]
-    measured_at: str  # ISO 8601, UTC
-    cached: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data.pop("cached")
-        data.pop("warnings")
-        return json.dumps(data)
-
-    @classmethod
-    def from_json(cls, raw: str, cached: bool) -> UsageReport:
-        data = json.loads(raw)
-        rows = [UsageRow(**row) for row in data.pop("usages")]
-        report = cls(usages=rows, cached=cached, **data)
-        report.warnings.extend(
-            f"{row.name} is at {row.percent:g}% of its limit" for row in rows if row.warning
-        )
-        return report
 
 
 def fetch_usage(arm: Arm, store: Store, ref: RegistryRef, refresh: bool = False) -> UsageReport:

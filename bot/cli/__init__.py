@@ -1,10 +1,14 @@
 """`acrbot`: one command line for the bot, its knowledge base and the Azure operations.
 
 Each subcommand lives in its own module exposing ``add_parser(subparsers)``; the module sets
-``func`` on its parser, which returns the process exit status. Standard output carries only
-what the command answers (text, or JSON with ``--json``); logs go to standard error, and only
-errors unless ``ACRBOT_LOG_LEVEL`` asks for more. Failures are one sentence, or an error
-object with ``--json`` (bot.cli.output), never a stack trace.
+``func`` on its parser, which returns the process exit status. The registry commands are
+generated from the command table (``generated.py``). Standard output carries only what the
+command answers (text, or JSON with ``--json``); logs go to standard error, and only errors
+unless ``ACRBOT_LOG_LEVEL`` asks for more. Failures are one sentence, or an error object with
+``--json`` (bot.cli.output), never a stack trace. Modules import at the top only what building
+the parser needs, and the rest inside their ``run``; a command that is not one of the table's
+does not even read the table: ``acrbot match`` loads neither the Azure SDK nor Slack's
+libraries nor the renderers of the registry commands.
 """
 
 from __future__ import annotations
@@ -19,12 +23,19 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli import azure, config, console, kb, match, serve
 from bot.cli.output import fail, fail_with
 from bot.errors import BotError
 from bot.observe.logging import configure_logging, event
 
-MODULES = (match, kb, console, serve, config, azure)
+# subcommand → its module; every other subcommand comes from the command table
+MODULES = {
+    "match": "bot.cli.match",
+    "kb": "bot.cli.kb",
+    "console": "bot.cli.console",
+    "serve": "bot.cli.serve",
+    "config": "bot.cli.config",
+}
+TABLE = "bot.cli.generated"
 USAGE_STATUS = 2
 log = logging.getLogger("bot.cli")
 
@@ -44,15 +55,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)", self.format_usage())
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: only the named subcommand's when it is not a table command."""
     parser = _Parser(
         prog="acrbot",
         description="Triage Azure Container Registry errors and run registry checks.",
     )
     parser.add_argument("--version", action="version", version=f"acrbot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in MODULES:
-        module.add_parser(sub)
+    first = next((word for word in argv or () if not word.startswith("-")), None)
+    wanted = [MODULES[first]] if first in MODULES else [*MODULES.values(), TABLE]
+    for name in wanted:
+        # __import__ rather than importlib: -X importtime then lists these modules too
+        __import__(name, fromlist=["add_parser"]).add_parser(sub)
     return parser
 
 
@@ -79,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = "--json" in words
     cli_logging()
     try:
-        args = build_parser().parse_args(words)
+        args = build_parser(words).parse_args(words)
     except UsageError as exc:
         if not as_json:
             sys.stderr.write(exc.usage)

@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot import console
-from bot.config import Settings
-from bot.services import build_services
-
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("console", help="chat with the bot locally, without Slack")
@@ -16,4 +12,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot import console
+    from bot.config import Settings
+    from bot.services import build_services
+
     return console.run(build_services(Settings.from_env()))

@@ -35,7 +35,9 @@ def add_parser(sub: Any) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    entries, problems = check(knowledge_directory(args.dir))
+    from bot.commands import registry_commands
+
+    entries, problems = check(knowledge_directory(args.dir), bot_commands=registry_commands())
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -46,8 +48,12 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from bot.render.text import export_entry
+
     kb = load(knowledge_directory())
-    json.dump([entry.export() for entry in kb.entries], sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(
+        [export_entry(entry) for entry in kb.entries], sys.stdout, ensure_ascii=False, indent=2
+    )
     sys.stdout.write("\n")
     return 0
 

@@ -19,11 +19,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from bot import console
 from bot.config import Settings
-from bot.observe.health import HEALTH
+from bot.observe.liveness import HEALTH
 from bot.observe.logging import configure_logging, event
-from bot.services import build_services
 
 if TYPE_CHECKING:
     from bot.observe.server import OpsServer
@@ -67,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
             # console that reads nothing and exits 0 over and over
             print(NO_TOKENS_NO_TERMINAL, file=sys.stderr)
             return 2
+        from bot import console
+        from bot.services import build_services
+
         print(NO_TOKENS, file=sys.stderr)
         return console.run(build_services(settings))
     configure_logging(settings.log_format, settings.log_level)
@@ -74,15 +75,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings) -> int:
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackApiError, SlackClientError
-
-    from bot.slack_app import SlackBot
+    from bot.services import build_services
+    from bot.slack_app import START_FAILURES, SlackBot
 
     services = build_services(settings)
     try:
         bot = SlackBot(settings, services)
-    except (BoltError, SlackApiError, SlackClientError, OSError) as exc:
+    except START_FAILURES as exc:
         reason = _slack_reason(exc)
         print(f"acrbot: cannot connect to Slack: {reason}", file=sys.stderr)
         event(log, "serve.auth_failed", logging.ERROR, reason=reason)

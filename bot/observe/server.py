@@ -20,7 +20,7 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 import bot.observe.metrics  # noqa: F401 - importing registers the bot's metrics for /metrics
-from bot.observe.health import DEFAULT_SOCKET_DOWN_THRESHOLD, HealthState
+from bot.observe.liveness import DEFAULT_SOCKET_DOWN_THRESHOLD, HealthState
 from bot.observe.logging import event
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,10 @@ def start_ops_server(
     handler = _make_handler(health, ready)
     httpd = ThreadingHTTPServer((host, port), handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="acrbot-ops", daemon=True)
+    # a short poll keeps close() (on SIGTERM) quick; the loop only wakes to check for it
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="acrbot-ops", daemon=True
+    )
     thread.start()
     server = OpsServer(httpd, thread)
     event(log, "ops_server.started", host=server.host, port=server.port)

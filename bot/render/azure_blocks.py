@@ -1,18 +1,14 @@
 """Block Kit renderings of the Azure reports. Plain dicts only; no Slack imports.
 
-Action ids live here once, so the buttons and the listeners in handlers/azure.py agree.
+Action ids live here once, so the buttons and the listeners in handlers/actions.py agree.
 """
 
 from __future__ import annotations
 
-import time
-
-from bot.azure import CancelPlan
-from bot.azure.health import HealthReport
-from bot.azure.runs import CancelResult, RunsReport
-from bot.azure.usage import UsageReport
+from bot.azure.reports import CancelOutcome, CancelResult, HealthReport, RunsReport, UsageReport
 from bot.render import azure_text
-from bot.render.blocks import Block, context, cut, section
+from bot.render.blocks import Block, button, context, cut, notice, section
+from bot.render.words import words
 
 CONFIRM_CANCEL = "acr_cancel_confirm"
 ABORT_CANCEL = "acr_cancel_abort"
@@ -21,7 +17,7 @@ HEALTH_TOPIC = "acr_health_topic"  # followed by _<n>: one button per line that 
 MAX_LISTED = 30
 
 
-def usage_blocks(report: UsageReport) -> list[Block]:
+def usage_blocks(report: UsageReport, lang: str) -> list[Block]:
     blocks = [section(f"*Usage of {report.registry}* ({report.sku}) — `{report.login_server}`")]
     rows = [f"`{azure_text.usage_line(row)}`" for row in report.usages]
     blocks.append(section("\n".join(rows) or "Azure reported no usage rows."))
@@ -32,80 +28,74 @@ def usage_blocks(report: UsageReport) -> list[Block]:
     return blocks
 
 
-def health_blocks(report: HealthReport) -> list[Block]:
+def health_blocks(report: HealthReport, lang: str) -> list[Block]:
     server = report.login_server or "login server unknown"
     blocks = [section(f"*check-health {report.registry}* — `{server}`")]
     for n, c in enumerate(report.checks):
         code = f" `{c.code}`" if c.code else ""
         block = section(f"{azure_text.STATUS_MARK[c.status]} *{c.name}* — {c.detail}{code}")
         if c.topic and c.status in ("warning", "error"):
-            block["accessory"] = {
-                "type": "button",
-                "text": {"type": "plain_text", "text": "Explain"},
-                "action_id": f"{HEALTH_TOPIC}_{n}",
-                "value": c.topic,
-            }
+            block["accessory"] = button(words(lang)["explain"], f"{HEALTH_TOPIC}_{n}", c.topic)
         blocks.append(block)
     blocks.append(context(f"{azure_text.status_summary(report)} · {report.seconds:g} s"))
     return blocks[:50]
 
 
-def runs_blocks(report: RunsReport) -> list[Block]:
+def runs_blocks(report: RunsReport, lang: str) -> list[Block]:
     return [section(azure_text.runs_text(report))]
 
 
-def confirm_cancel_blocks(plan: CancelPlan) -> list[Block]:
+def cancel_blocks(outcome: CancelOutcome, lang: str) -> list[Block]:
+    """The confirmation with its buttons, or what there is to say instead."""
+    if outcome.plan.token is None or outcome.result is not None:
+        return notice(azure_text.cancel_outcome_text(outcome, lang))
+    return confirm_cancel_blocks(outcome, lang)
+
+
+def confirm_cancel_blocks(outcome: CancelOutcome, lang: str) -> list[Block]:
+    plan = outcome.plan
+    w = words(lang)
     listed = "\n".join(azure_text.cancel_lines(plan.runs.runs, MAX_LISTED))
     count = len(plan.runs.runs)
-    blocks = [
-        section(f"*Cancel {count} run(s) in {plan.registry.name}?*\n{listed}"),
+    registry = plan.registry.name
+    confirm = button(
+        w["cancel_button"].format(count=count), CONFIRM_CANCEL, plan.token or "", style="danger"
+    )
+    confirm["confirm"] = {
+        "title": {"type": "plain_text", "text": w["cancel_title"]},
+        "text": {
+            "type": "mrkdwn",
+            "text": cut(w["cancel_warning"].format(count=count, registry=registry), 300),
+        },
+        "confirm": {"type": "plain_text", "text": w["cancel_confirm"]},
+        "deny": {"type": "plain_text", "text": w["keep_button"]},
+        "style": "danger",
+    }
+    question = w["cancel_question"].format(count=count, registry=registry)
+    return [
+        section(f"*{question}*\n{listed}"),
         {
             "type": "actions",
             "block_id": "acr_cancel",
-            "elements": [
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": f"Cancel {count} run(s)"},
-                    "style": "danger",
-                    "action_id": CONFIRM_CANCEL,
-                    "value": plan.token or "",
-                    "confirm": {
-                        "title": {"type": "plain_text", "text": "Cancel task runs?"},
-                        "text": {
-                            "type": "mrkdwn",
-                            "text": cut(
-                                f"This stops {count} running or queued run(s) in "
-                                f"*{plan.registry.name}*. It cannot be undone.",
-                                300,
-                            ),
-                        },
-                        "confirm": {"type": "plain_text", "text": "Cancel them"},
-                        "deny": {"type": "plain_text", "text": "Keep them"},
-                        "style": "danger",
-                    },
-                },
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": "Keep them"},
-                    "action_id": ABORT_CANCEL,
-                    "value": plan.token or "",
-                },
-            ],
+            "elements": [confirm, button(w["keep_button"], ABORT_CANCEL, plan.token or "")],
         },
-        context(f"Only you can confirm this. It expires in {_minutes(plan)}."),
+        context(w["confirm_expires"].format(expires=_expires(outcome.expires_in, lang))),
     ]
-    return blocks
 
 
-def _minutes(plan: CancelPlan) -> str:
-    if plan.expires_at is None:
-        return "a few minutes"
-    seconds = max(0, round(plan.expires_at - time.time()))
-    return f"{seconds // 60} minute(s)" if seconds >= 120 else f"{seconds} seconds"
+def _expires(seconds: float | None, lang: str) -> str:
+    w = words(lang)
+    if seconds is None:
+        return w["few_minutes"]
+    left = max(0, round(seconds))
+    if left >= 120:
+        return w["minutes"].format(count=left // 60)
+    return w["seconds"].format(count=left)
 
 
-def cancelling_blocks(registry: str, count: int) -> list[Block]:
-    return [section(f":hourglass_flowing_sand: Cancelling {count} run(s) in *{registry}*…")]
+def cancelling_blocks(registry: str, count: int, lang: str) -> list[Block]:
+    text = words(lang)["cancelling"].format(count=count, registry=registry)
+    return [section(f":hourglass_flowing_sand: {text}")]
 
 
 def cancel_result_blocks(result: CancelResult) -> list[Block]:

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.azure.health import HealthReport
-from bot.azure.runs import CancelResult, RunInfo, RunsReport
-from bot.azure.usage import UsageReport, UsageRow
+from bot.azure.reports import (
+    CancelOutcome,
+    CancelResult,
+    HealthReport,
+    RunInfo,
+    RunsReport,
+    UsageReport,
+    UsageRow,
+)
+from bot.render.words import words
 
 BAR_WIDTH = 20
 STATUS_MARK = {"ok": "✅", "warning": "⚠️", "error": "❌", "skipped": "➖"}
@@ -67,6 +74,15 @@ def cancel_json(result: CancelResult) -> dict[str, Any]:
         "skipped": [{"run_id": run_id, "reason": reason} for run_id, reason in result.skipped],
         "failed": [{"run_id": run_id, "error": error} for run_id, error in result.failed],
     }
+
+
+def cancel_outcome_json(outcome: CancelOutcome) -> dict[str, Any]:
+    """`cancel-runs --json`: what was cancelled; a dry run lists every run as skipped."""
+    if outcome.result is not None:
+        return cancel_json(outcome.result)
+    plan = outcome.plan
+    skipped = [(run.run_id, "dry run") for run in plan.runs.runs] if plan.dry_run else []
+    return cancel_json(CancelResult(plan.registry.name, skipped=skipped))
 
 
 # --- numbers ----------------------------------------------------------------------------------
@@ -181,3 +197,19 @@ def cancel_result_text(result: CancelResult) -> str:
     for run_id, error in result.failed:
         lines.append(f"❌ `{run_id}`: {error}")
     return "\n".join(lines)
+
+
+def cancel_outcome_text(outcome: CancelOutcome, lang: str) -> str:
+    if outcome.result is not None:
+        return cancel_result_text(outcome.result)
+    if outcome.declined:
+        return words(lang)["declined"]
+    text = cancel_plan_text(outcome.plan.runs, dry_run=outcome.plan.dry_run)
+    return f"{text}\n{outcome.hint}" if outcome.hint else text
+
+
+def cancel_exit_status(outcome: CancelOutcome) -> int:
+    """Non-zero when the answer was no or a run failed to cancel."""
+    if outcome.declined:
+        return 1
+    return 0 if outcome.result is None or outcome.result.ok else 1

@@ -7,11 +7,14 @@ Action ids are defined here once so the renderer and the listeners cannot drift 
 from __future__ import annotations
 
 import json
+import shlex
+from collections.abc import Sequence
 from typing import Any
 
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Candidate, Match
-from bot.render.text import LABELS, bot_command_line, entry_commands, help_lines
+from bot.render.text import HelpLine, bot_command_line, entry_commands, help_lines
+from bot.render.words import words
 
 Block = dict[str, Any]
 
@@ -27,63 +30,6 @@ SUGGEST_NOT_IT = "suggest_not_it"  # ... or hide the offer
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
 BUTTON_TEXT_LIMIT = 75
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "helped": "Helped",
-        "not_it": "Not it",
-        "run": "Run {command} for {registry}",
-        "why": "Matched on “{on}” ({score}/100) · topic `{topic}`",
-        "repeat": "Same as the earlier answer in this channel: <{link}|{title}>",
-        "repeat_nolink": "Same as an earlier answer in this channel: *{title}*",
-        "which": "Which of these is it?",
-        "none_close": "I have no other close topics. Try `/acr faq <words>`.",
-        "show": "Show",
-        "share": "Share in channel",
-        "post_in_thread": "Post in thread",
-        "is_it": "Is it *{title}*?",
-        "is_it_note": "Only you can see this. I'm not sure enough to answer in the channel.",
-        "only_you": "Only you can see this.",
-        "thanks": "Thanks, noted.",
-        "already": "You already gave feedback on this answer.",
-        "degraded": ":warning: The shared store (Redis) is unreachable: running on this "
-        "process's memory until it is back.",
-        "posted": "Posted in the thread.",
-        "gone": "This button has already been used or has expired.",
-        "not_available": "`/acr {command}` is not available in this build yet.",
-        "internal": "Something went wrong on my side (reference `{ref}`). Please try again.",
-        "not_in_channel": "I can't post there: invite me to the channel first (`/invite @bot`).",
-    },
-    "ru": {
-        "helped": "Помогло",
-        "not_it": "Не то",
-        "run": "Запустить {command} для {registry}",
-        "why": "Совпало с «{on}» ({score}/100) · тема `{topic}`",
-        "repeat": "То же, что и в недавнем ответе в этом канале: <{link}|{title}>",
-        "repeat_nolink": "То же, что и в недавнем ответе в этом канале: *{title}*",
-        "which": "Что из этого подходит?",
-        "none_close": "Других близких тем нет. Попробуйте `/acr faq <слова>`.",
-        "show": "Показать",
-        "share": "Показать в канале",
-        "post_in_thread": "Ответить в треде",
-        "is_it": "Может быть, это *{title}*?",
-        "is_it_note": "Это видите только вы: я не настолько уверен, чтобы отвечать в канале.",
-        "only_you": "Это видите только вы.",
-        "thanks": "Спасибо, учтём.",
-        "already": "Вы уже оценили этот ответ.",
-        "degraded": ":warning: Общее хранилище (Redis) недоступно: бот пока работает на "
-        "памяти этого процесса.",
-        "posted": "Отправлено в тред.",
-        "gone": "Эта кнопка уже использована или устарела.",
-        "not_available": "`/acr {command}` в этой сборке пока недоступна.",
-        "internal": "У меня что-то сломалось (код `{ref}`). Попробуйте ещё раз.",
-        "not_in_channel": "Не могу писать в этот канал: сначала пригласите меня (`/invite @bot`).",
-    },
-}
-
-
-def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["en"])
 
 
 def cut(text: str, limit: int = SECTION_LIMIT) -> str:
@@ -110,9 +56,24 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     return element
 
 
+def command_button(label: str, command: str, *args: str) -> dict[str, Any]:
+    """A button that runs `/acr <command> <args>` for whoever clicks it (privately)."""
+    return button(label, RUN_COMMAND, _packed({"command": command, "args": list(args)}))
+
+
+def run_request(value: dict[str, Any]) -> str:
+    """The `/acr` text a run button's value stands for (buttons posted before ``args``
+    existed carry ``registry``)."""
+    name = str(value.get("command") or "")
+    args = value.get("args")
+    if not isinstance(args, list):
+        args = [value["registry"]] if value.get("registry") else []
+    return shlex.join([name, *(str(a) for a in args)])
+
+
 def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[Block]:
     """One topic's answer: title, cause, steps, commands as code, the bot command, docs."""
-    label = LABELS[lang]
+    label = words(lang)
     answer = entry.answer[lang]
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": cut(entry.title[lang], 150)}},
@@ -159,9 +120,8 @@ def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
         button(w["not_it"], NOT_IT, feedback),
     ]
     if match.registry and entry.bot_command:
-        run = json.dumps({"command": entry.bot_command, "registry": match.registry})
         label = w["run"].format(command=entry.bot_command, registry=match.registry)
-        elements.append(button(label, RUN_COMMAND, run))
+        elements.append(command_button(label, entry.bot_command, match.registry))
     blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
     return blocks
 
@@ -186,7 +146,7 @@ def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | N
 
 def answer_fallback(kb: KnowledgeBase, match: Match, lang: str) -> str:
     """The notification text that goes with the blocks."""
-    return kb[match.topic].title[lang] if match.topic else LABELS[lang]["no_answer"]
+    return kb[match.topic].title[lang] if match.topic else words(lang)["no_answer"]
 
 
 def candidates_list(
@@ -199,7 +159,7 @@ def candidates_list(
 
 def no_answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     """No confident match (asked directly): say so, list the closest topics, point to faq."""
-    label = LABELS[lang]
+    label = words(lang)
     blocks = [section(label["no_answer"])]
     closest = [c for c in match.alternatives if kb.get(c.topic)]
     if closest:
@@ -246,19 +206,20 @@ def picked_blocks(entry: Entry, lang: str) -> list[Block]:
 
 def help_blocks(
     lang: str,
+    commands: Sequence[HelpLine],
     unknown: str | None = None,
     suggestion: str | None = None,
     degraded: bool = False,
 ) -> list[Block]:
     """`/acr help`: one line per subcommand, "did you mean" for typos, store state as footer."""
-    label = LABELS[lang]
+    label = words(lang)
     blocks: list[Block] = []
     if unknown:
         text = label["did_you_mean"].format(unknown=unknown)
         if suggestion:
             text += " " + label["suggest"].format(suggestion=suggestion)
         blocks.append(section(text))
-    blocks.append(section(label["help_title"] + "\n" + "\n".join(help_lines(lang))))
+    blocks.append(section(label["help_title"] + "\n" + "\n".join(help_lines(lang, commands))))
     footer = words(lang)["degraded"] if degraded else words(lang)["only_you"]
     blocks.append(context(footer))
     return blocks
@@ -268,7 +229,7 @@ def faq_blocks(
     kb: KnowledgeBase, query: str, candidates: list[Candidate], lang: str
 ) -> list[Block]:
     """`/acr faq <words>`: the best topics, each with a button that shows its answer."""
-    label = LABELS[lang]
+    label = words(lang)
     found = [c for c in candidates if kb.get(c.topic)]
     if not found:
         return [section(label["faq_none"].format(words=query) + "\n" + label["try_faq"])]

@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-from bot.commands import SPECS
-from bot.knowledge import Entry, KnowledgeBase
-from bot.matching import Candidate, Match
+from collections.abc import Sequence
+from typing import Any
 
-LABELS = {
-    "en": {
-        "cause": "Why",
-        "steps": "What to do",
-        "commands": "Commands",
-        "docs": "Docs",
-        "bot": "Let the bot check",
-        "why_matched": "Matched on",
-        "no_answer": "No known answer for this text.",
-        "closest": "Closest topics",
-        "try_faq": "Try `/acr faq <words>`.",
-        "help_title": "*acr-chatops* — paste an ACR error and I answer in the thread. Commands:",
-        "did_you_mean": "Unknown subcommand `{unknown}`.",
-        "suggest": "Did you mean `/acr {suggestion}`?",
-        "faq_none": "Nothing in the knowledge base matches “{words}”.",
-        "faq_title": "Topics for “{words}”:",
-    },
-    "ru": {
-        "cause": "Причина",
-        "steps": "Что сделать",
-        "commands": "Команды",
-        "docs": "Документация",
-        "bot": "Проверка ботом",
-        "why_matched": "Совпало с",
-        "no_answer": "Для этого текста готового ответа нет.",
-        "closest": "Ближайшие темы",
-        "try_faq": "Попробуйте `/acr faq <слова>`.",
-        "help_title": "*acr-chatops* — вставьте ошибку ACR, и я отвечу в треде. Команды:",
-        "did_you_mean": "Неизвестная подкоманда `{unknown}`.",
-        "suggest": "Возможно, вы имели в виду `/acr {suggestion}`?",
-        "faq_none": "В базе знаний нет ничего по запросу «{words}».",
-        "faq_title": "Темы по запросу «{words}»:",
-    },
-}
+from bot.knowledge import LANGUAGES, Entry, KnowledgeBase
+from bot.matching import Candidate, Match
+from bot.render.words import words
+
+# One /acr subcommand in the help: its usage line and its summary per language.
+HelpLine = tuple[str, dict[str, str]]
 
 
 def bot_command_line(entry: Entry, registry: str | None = None) -> str | None:
@@ -53,26 +24,41 @@ def entry_commands(entry: Entry, registry: str | None = None) -> list[str]:
     return [c.replace("<registry>", registry) if registry else c for c in entry.commands]
 
 
-def help_lines(lang: str) -> list[str]:
+def help_lines(lang: str, commands: Sequence[HelpLine]) -> list[str]:
     """One line per /acr subcommand, for the text and the Block Kit help alike."""
-    return [f"• `{spec.usage}` — {spec.summary[lang]}" for spec in SPECS.values()]
+    return [f"• `{usage}` — {summary[lang]}" for usage, summary in commands]
 
 
 def answer_text(entry: Entry, lang: str, registry: str | None = None) -> str:
     """The full answer of one topic as mrkdwn: title, cause, steps, commands, docs."""
-    words = LABELS[lang]
+    w = words(lang)
     answer = entry.answer[lang]
-    parts = [f"*{entry.title[lang]}*", f"*{words['cause']}:* {answer.cause}"]
+    parts = [f"*{entry.title[lang]}*", f"*{w['cause']}:* {answer.cause}"]
     steps = "\n".join(f"{n}. {step}" for n, step in enumerate(answer.steps, 1))
-    parts.append(f"*{words['steps']}:*\n{steps}")
+    parts.append(f"*{w['steps']}:*\n{steps}")
     if entry.commands:
         commands = entry_commands(entry, registry)
-        parts.append(f"*{words['commands']}:*\n```\n" + "\n".join(commands) + "\n```")
+        parts.append(f"*{w['commands']}:*\n```\n" + "\n".join(commands) + "\n```")
     line = bot_command_line(entry, registry)
     if line:
-        parts.append(f"*{words['bot']}:* `{line}`")
-    parts.append(f"*{words['docs']}:* {entry.docs}")
+        parts.append(f"*{w['bot']}:* `{line}`")
+    parts.append(f"*{w['docs']}:* {entry.docs}")
     return "\n\n".join(parts)
+
+
+def export_entry(entry: Entry) -> dict[str, Any]:
+    """The JSON shape of `acrbot kb export --json` (a contract for other tools)."""
+    return {
+        "id": entry.id,
+        "title": dict(entry.title),
+        "answer": {lang: answer_text(entry, lang) for lang in LANGUAGES},
+        "signatures": list(entry.signatures),
+        "questions": {lang: list(entry.questions[lang]) for lang in LANGUAGES},
+        "commands": list(entry.commands),
+        "docs": entry.docs,
+        "bot_command": entry.bot_command,
+        "related": list(entry.related),
+    }
 
 
 def candidates_text(
@@ -88,37 +74,42 @@ def match_text(
 ) -> str:
     """How a person reads a match: the answer, or 'no known answer' with the closest topics."""
     lang = lang or match.language
-    words = LABELS[lang]
+    w = words(lang)
     if match.topic is None:
         if quiet:
             return ""
-        lines = [words["no_answer"]]
+        lines = [w["no_answer"]]
         if match.alternatives:
-            lines += [f"{words['closest']}:", candidates_text(kb, match.alternatives, lang)]
-        lines.append(words["try_faq"])
+            lines += [f"{w['closest']}:", candidates_text(kb, match.alternatives, lang)]
+        lines.append(w["try_faq"])
         return "\n".join(lines)
     entry = kb[match.topic]
     text = answer_text(entry, lang, match.registry)
     if match.matched_on:
-        text += f"\n\n_{words['why_matched']}: “{match.matched_on}” ({match.score:.0f}/100)_"
+        text += f"\n\n_{w['why_matched']}: “{match.matched_on}” ({match.score:.0f}/100)_"
     return text
 
 
-def help_text(lang: str = "en", unknown: str | None = None, suggestion: str | None = None) -> str:
-    words = LABELS[lang]
+def help_text(
+    lang: str,
+    commands: Sequence[HelpLine],
+    unknown: str | None = None,
+    suggestion: str | None = None,
+) -> str:
+    w = words(lang)
     lines = []
     if unknown:
-        lines.append(words["did_you_mean"].format(unknown=unknown))
+        lines.append(w["did_you_mean"].format(unknown=unknown))
         if suggestion:
-            lines.append(words["suggest"].format(suggestion=suggestion))
+            lines.append(w["suggest"].format(suggestion=suggestion))
         lines.append("")
-    lines.append(words["help_title"])
-    lines += help_lines(lang)
+    lines.append(w["help_title"])
+    lines += help_lines(lang, commands)
     return "\n".join(lines)
 
 
-def faq_text(kb: KnowledgeBase, words_: str, candidates: list[Candidate], lang: str = "en") -> str:
-    words = LABELS[lang]
+def faq_text(kb: KnowledgeBase, query: str, candidates: list[Candidate], lang: str = "en") -> str:
+    w = words(lang)
     if not candidates:
-        return words["faq_none"].format(words=words_) + "\n" + words["try_faq"]
-    return words["faq_title"].format(words=words_) + "\n" + candidates_text(kb, candidates, lang)
+        return w["faq_none"].format(words=query) + "\n" + w["try_faq"]
+    return w["faq_title"].format(words=query) + "\n" + candidates_text(kb, candidates, lang)

@@ -16,10 +16,17 @@ from typing import Any
 
 import pytest
 
+from bot.access import Caller
+from bot.azure.ops import AzureOps
+from bot.commands import BY_NAME, Request, parse
+from bot.commands.runner import execute
+from bot.commands.spec import Confirm
 from bot.config import Settings
-from bot.store import MemoryStore
+from bot.services import Services
+from bot.store import MemoryStore, Store
 from tests.fakes.arm import FakeArm
 from tests.fakes.azure_http import TestCA
+from tests.fakes.clock import FakeClock
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
 from tests.fakes.registry import FakeRegistry
 from tests.shared_redis import delete_prefix, new_prefix
@@ -179,3 +186,26 @@ def redis_prefix() -> Iterator[str]:
     prefix = new_prefix("test-azure")
     yield prefix
     delete_prefix(prefix)
+
+
+def services_for(
+    world: AzureWorld,
+    store: Store | None = None,
+    clock: FakeClock | None = None,
+    **env: str,
+) -> Services:
+    """The services of one bot process on the Azure fakes (SDK retries off, so failures show)."""
+    settings = world.settings(**env)
+    store = store or MemoryStore()
+    clock = clock or FakeClock()
+    services = Services(settings, store, clock=clock)
+    services.azure = AzureOps(settings, store, retry_total=0, clock=clock)
+    return services
+
+
+def run_command(
+    services: Services, text: str, caller: Caller, confirm: Confirm | None = None
+) -> Any:
+    """`/acr <text>` as any door runs it: parsed, checked, run, logged (BotError on refusal)."""
+    invocation = parse(text)
+    return execute(BY_NAME[invocation.name], Request(services, invocation, caller, "en", confirm))

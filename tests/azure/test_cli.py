@@ -1,17 +1,24 @@
-"""`acrbot usage | check-health | runs | cancel-runs` as other tools call them, and the console."""
+"""`acrbot usage | check-health | runs | cancel-runs` as other tools call them, and the console.
+
+The command line runs in this process (``bot.cli.main``); one test starts a real process.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import console
+from bot.cli import main
 from bot.config import Settings
 from bot.services import build_services
 from bot.store import MemoryStore
@@ -20,9 +27,37 @@ from tests.fakes.azure_http import REPO
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES
 
 
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
 def acrbot(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Ran]:
+    """`acrbot <args>` in this process, with the world's environment and ``stdin``."""
+
+    def run(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> Ran:
+        for name in (*OTHER_IDENTITY_VARIABLES, "REDIS_URL"):
+            monkeypatch.delenv(name, raising=False)
+        for key, value in world.env(**env).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        status = main(list(args))
+        out = capsys.readouterr()
+        return Ran(status, out.out, out.err)
+
+    return run
+
+
+def acrbot_process(
     world: AzureWorld, *args: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
+    """The real `python -m bot …` process, as another tool starts it (its own stderr and logs)."""
     base = {k: v for k, v in os.environ.items() if k not in OTHER_IDENTITY_VARIABLES}
     base.pop("REDIS_URL", None)
     base.update(world.env(**env))
@@ -38,14 +73,15 @@ def acrbot(
     )
 
 
-def as_json(result: subprocess.CompletedProcess[str]) -> Any:
+def as_json(result: Ran | subprocess.CompletedProcess[str]) -> Any:
     assert result.stdout.count("\n") == 1, result.stdout + result.stderr
     return json.loads(result.stdout)
 
 
 def test_usage_json_contract(world: AzureWorld) -> None:
-    """`acrbot usage X --json` prints registry, login_server, sku and usages with exact keys."""
-    result = acrbot(world, "usage", "contosoprod", "--json")
+    """`acrbot usage X --json` (a real process) prints registry, login_server, sku and usages
+    with exact keys."""
+    result = acrbot_process(world, "usage", "contosoprod", "--json")
     assert result.returncode == 0, result.stderr
     data = as_json(result)
     assert set(data) == {"registry", "login_server", "sku", "usages"}
@@ -58,7 +94,7 @@ def test_usage_json_contract(world: AzureWorld) -> None:
     }
 
 
-def test_runs_json_contract(world: AzureWorld) -> None:
+def test_runs_json_contract(world: AzureWorld, acrbot: Callable[..., Ran]) -> None:
     """`acrbot runs X --json` lists run_id, status, task and create_time for each run."""
     world.arm.add_runs("contosoprod", 2, status="Failed")
     result = acrbot(world, "runs", "contosoprod", "--status", "failed", "--top", "5", "--json")
@@ -73,7 +109,7 @@ def test_runs_json_contract(world: AzureWorld) -> None:
     }
 
 
-def test_check_health_json_contract(world: AzureWorld) -> None:
+def test_check_health_json_contract(world: AzureWorld, acrbot: Callable[..., Ran]) -> None:
     """`acrbot check-health X --json` prints registry and the checks with exact keys."""
     result = acrbot(world, "check-health", "contosoprod", "--json")
     assert result.returncode == 0, result.stderr
@@ -82,7 +118,7 @@ def test_check_health_json_contract(world: AzureWorld) -> None:
     assert {c["name"]: c["status"] for c in data["checks"]}["access-token"] == "ok"
 
 
-def test_cancel_runs_yes_json_contract(world: AzureWorld) -> None:
+def test_cancel_runs_yes_json_contract(world: AzureWorld, acrbot: Callable[..., Ran]) -> None:
     """`cancel-runs --yes --json` cancels without asking and reports each run."""
     world.arm.add_runs("contosoprod", 3)
     result = acrbot(world, "cancel-runs", "contosoprod", "--yes", "--json")
@@ -93,7 +129,7 @@ def test_cancel_runs_yes_json_contract(world: AzureWorld) -> None:
     assert data["skipped"] == [] and data["failed"] == []
 
 
-def test_cancel_runs_asks_on_the_terminal(world: AzureWorld) -> None:
+def test_cancel_runs_asks_on_the_terminal(world: AzureWorld, acrbot: Callable[..., Ran]) -> None:
     """Without --yes the command asks; answering no cancels nothing and exits non-zero."""
     world.arm.add_runs("contosoprod", 2)
     refused = acrbot(world, "cancel-runs", "contosoprod", stdin="n\n")
@@ -105,7 +141,7 @@ def test_cancel_runs_asks_on_the_terminal(world: AzureWorld) -> None:
     assert "2 cancelled, 0 skipped, 0 failed" in accepted.stdout
 
 
-def test_cancel_runs_dry_run_cancels_nothing(world: AzureWorld) -> None:
+def test_cancel_runs_dry_run_cancels_nothing(world: AzureWorld, acrbot: Callable[..., Ran]) -> None:
     """--dry-run lists the runs it would cancel as skipped and calls no cancel."""
     world.arm.add_runs("contosoprod", 2)
     data = as_json(acrbot(world, "cancel-runs", "contosoprod", "--dry-run", "--json"))
@@ -114,7 +150,9 @@ def test_cancel_runs_dry_run_cancels_nothing(world: AzureWorld) -> None:
     assert world.arm.calls["runs.cancel"] == 0
 
 
-def test_cancel_runs_exit_status_is_non_zero_on_failure(world: AzureWorld) -> None:
+def test_cancel_runs_exit_status_is_non_zero_on_failure(
+    world: AzureWorld, acrbot: Callable[..., Ran]
+) -> None:
     """When a run fails to cancel the JSON names it and the exit status is non-zero."""
     world.arm.add_runs("contosoprod", 1)
     world.arm.fail("runs.cancel", 500, "InternalServerError", times=10)
@@ -134,7 +172,7 @@ def test_cancel_runs_exit_status_is_non_zero_on_failure(world: AzureWorld) -> No
     ],
 )
 def test_errors_are_one_sentence_without_trace(
-    world: AzureWorld, args: tuple[str, ...], message: str
+    world: AzureWorld, acrbot: Callable[..., Ran], args: tuple[str, ...], message: str
 ) -> None:
     """Bad input and Azure errors print one clear line and exit 1, never a traceback."""
     result = acrbot(world, *args)
@@ -156,7 +194,13 @@ def test_errors_are_one_sentence_without_trace(
     ],
 )
 def test_json_errors_are_one_error_object_on_stdout(
-    world: AzureWorld, args: tuple[str, ...], code: str, fragment: str, status: int
+    world: AzureWorld,
+    acrbot: Callable[..., Ran],
+    *,
+    args: tuple[str, ...],
+    code: str,
+    fragment: str,
+    status: int,
 ) -> None:
     """With --json a failure is {"error": {"code", "message"}} on stdout, exit non-zero."""
     result = acrbot(world, *args, "--json")
@@ -172,20 +216,21 @@ def test_a_failed_sign_in_is_our_one_sentence_without_library_warnings(
     world: AzureWorld, tmp_path: Path
 ) -> None:
     """azure-identity's many-line ChainedTokenCredential warning and bare `azure.error` log
-    lines stay out: the console prints the answer alone, the CLI one line on stderr."""
+    lines stay out: the console prints the answer alone, the CLI one line on stderr (real
+    processes: what they write to stderr is the point)."""
     world.identity.fail_status = 400
     no_az = {"ACRBOT_CREDENTIAL": "default", "PATH": str(tmp_path)}
-    console_run = acrbot(world, "console", stdin="/acr usage contosoprod\n", **no_az)
+    console_run = acrbot_process(world, "console", stdin="/acr usage contosoprod\n", **no_az)
     assert console_run.returncode == 0
     answer, separator = console_run.stdout.splitlines()
     assert answer.startswith("The bot could not get an Azure token from any source")
     assert set(separator) == {"—"}
     assert console_run.stderr == ""
-    cli_run = acrbot(world, "usage", "contosoprod", **no_az)
+    cli_run = acrbot_process(world, "usage", "contosoprod", **no_az)
     assert cli_run.returncode == 1 and cli_run.stdout == ""
     (line,) = cli_run.stderr.splitlines()
     assert line.startswith("acrbot: The bot could not get an Azure token from any source")
-    logged = acrbot(world, "usage", "contosoprod", ACRBOT_LOG_LEVEL="debug", **no_az)
+    logged = acrbot_process(world, "usage", "contosoprod", ACRBOT_LOG_LEVEL="debug", **no_az)
     *logs, last = logged.stderr.splitlines()
     assert logs and all(json.loads(entry)["level"] for entry in logs)  # logs: JSON lines only
     assert last.startswith("acrbot: The bot could not get an Azure token")
@@ -196,8 +241,7 @@ def test_console_runs_the_azure_commands(world: AzureWorld) -> None:
     """In the console, /acr usage and /acr cancel-runs answer as text; cancel is a dry run."""
     world.arm.add_runs("contosoprod", 2)
     services = build_services(Settings.from_env(world.env()), MemoryStore())
-    assert services.azure is not None
-    services.azure.arm.retry_total = 0
+    services.ops().arm.retry_total = 0
     usage = console.respond(services, "/acr usage contosoprod")
     assert "Size: 11.8 MiB of 100.0 GiB" in usage
     plan = console.respond(services, "/acr cancel-runs contosoprod")

@@ -7,31 +7,28 @@ from pathlib import Path
 import pytest
 from azure.identity import ChainedTokenCredential
 
-from bot.access import Caller
-from bot.azure import AzureOps
 from bot.azure.arm_errors import shorten
 from bot.azure.credential import ExplainedCredential, build_credential, describe
+from bot.azure.ops import AzureOps
 from bot.config import Settings
 from bot.errors import AzureError
 from bot.store import MemoryStore
 from tests.azure.conftest import AzureWorld, LoopbackGuard
 from tests.fakes.identity import FakeIdentity
 
-CLI = Caller("alice", source="cli")
-
 
 def test_user_assigned_identity_is_selected_by_client_id(world: AzureWorld) -> None:
     """AZURE_CLIENT_ID makes the managed-identity request name that user-assigned identity."""
     client_id = "aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb"
     ops = AzureOps(world.settings(AZURE_CLIENT_ID=client_id), MemoryStore(), retry_total=0)
-    ops.usage(CLI, "contosoprod")
+    ops.usage("contosoprod")
     assert world.identity.requests[0]["client_id"] == client_id
 
 
 def test_china_cloud_asks_for_the_china_arm_audience(world: AzureWorld) -> None:
     """ACRBOT_AZURE_CLOUD=china asks the identity for a management.chinacloudapi.cn token."""
     ops = AzureOps(world.settings(ACRBOT_AZURE_CLOUD="china"), MemoryStore(), retry_total=0)
-    ops.usage(CLI, "contosoprod")
+    ops.usage("contosoprod")
     assert world.identity.resources() == ["https://management.chinacloudapi.cn"]
 
 
@@ -53,7 +50,7 @@ def test_default_chain_prefers_workload_identity(
     try:
         settings = world.settings(ACRBOT_CREDENTIAL="default", **env)
         assert "workload identity → managed identity → Azure CLI" in describe(settings)
-        AzureOps(settings, MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+        AzureOps(settings, MemoryStore(), retry_total=0).usage("contosoprod")
         request = entra.requests[0]
         assert request["kind"] == "workload"
         assert request["client_assertion"] == "federated-assertion"
@@ -69,7 +66,7 @@ def test_default_chain_without_workload_variables_uses_managed_identity(world: A
     credential = build_credential(settings)
     assert isinstance(credential, ExplainedCredential)
     assert isinstance(credential.inner, ChainedTokenCredential)
-    AzureOps(settings, MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+    AzureOps(settings, MemoryStore(), retry_total=0).usage("contosoprod")
     assert world.identity.resources() == ["https://management.azure.com"]
 
 
@@ -78,7 +75,7 @@ def test_identity_failure_is_a_sentence_without_secrets(world: AzureWorld) -> No
     world.identity.fail_status = 400
     settings = Settings.from_env(world.env())
     with pytest.raises(AzureError) as caught:
-        AzureOps(settings, MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+        AzureOps(settings, MemoryStore(), retry_total=0).usage("contosoprod")
     message = caught.value.user_message
     assert caught.value.kind == "auth"
     assert "could not get an Azure token" in message
@@ -93,7 +90,7 @@ def test_guard_catches_a_chain_that_falls_through_to_imds(
     monkeypatch.delenv("IDENTITY_ENDPOINT")
     monkeypatch.delenv("IDENTITY_HEADER")
     with pytest.raises(AzureError) as caught:
-        AzureOps(world.settings(), MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+        AzureOps(world.settings(), MemoryStore(), retry_total=0).usage("contosoprod")
     assert caught.value.kind == "auth"
     assert set(loopback_guard.blocked) == {"169.254.169.254"}
     loopback_guard.blocked.clear()  # the attempt was the point of this test
@@ -105,7 +102,7 @@ def test_guard_catches_a_chain_that_falls_through_to_imds(
 
 def _token_error(world: AzureWorld, **env: str) -> str:
     with pytest.raises(AzureError) as caught:
-        AzureOps(world.settings(**env), MemoryStore(), retry_total=0).usage(CLI, "contosoprod")
+        AzureOps(world.settings(**env), MemoryStore(), retry_total=0).usage("contosoprod")
     assert caught.value.kind == "auth"
     assert world.arm.total_calls() == 0
     message = caught.value.user_message

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.access import Caller
-from bot.azure import AzureOps
-from bot.azure.health import CODE_TOPICS, HealthReport
+from bot.azure.health.codes import CODE_TOPICS, PROBLEMS
+from bot.azure.ops import AzureOps
+from bot.azure.reports import HealthReport
 from bot.render.azure_text import health_json
 from bot.store import MemoryStore
 from tests.azure.conftest import AzureWorld
 from tests.fakes.azure_http import REPO, TestCA, free_port
 from tests.fakes.registry import FakeRegistry
 
-CLI = Caller("alice", source="cli")
 CATALOG = {
     line.strip()
     for line in (REPO / "knowledge" / "catalog.txt").read_text().splitlines()
@@ -30,7 +29,7 @@ CATALOG = {
 
 def run(world: AzureWorld, registry: str = "contosoprod", **kwargs: object) -> HealthReport:
     ops = AzureOps(world.settings(), MemoryStore(), retry_total=0, **kwargs)  # type: ignore[arg-type]
-    return ops.health(CLI, registry)
+    return ops.health(registry)
 
 
 def by_name(report: HealthReport) -> dict[str, tuple[str, str | None, str | None]]:
@@ -207,8 +206,10 @@ def test_premium_replicas_are_checked(world: AzureWorld) -> None:
 
 
 def test_every_code_maps_to_a_catalog_topic() -> None:
-    """Every health-check code's topic is a topic id of the knowledge catalog."""
+    """Every health-check code's topic, and every problem's, is a knowledge catalog topic."""
     assert set(CODE_TOPICS.values()) <= CATALOG
+    assert {p.explained_by for p in PROBLEMS.values() if p.explained_by} <= CATALOG
+    assert {p.code for p in PROBLEMS.values() if p.code} <= set(CODE_TOPICS)
 
 
 def test_every_topic_in_a_report_is_in_the_catalog(world: AzureWorld) -> None:

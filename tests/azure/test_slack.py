@@ -1,11 +1,10 @@
-"""The Azure commands through the running Slack app: two bot replicas on one Redis, fake Slack,
-fake Azure. Clicks land on either replica; confirmations are per user, single-use and expire."""
+"""The Azure commands through the Slack app: two replicas of the app (in this process) on one
+Redis, fake Slack, fake Azure. Clicks land on either replica; confirmations are per user,
+single-use and expire."""
 
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,38 +12,38 @@ from typing import Any
 
 import pytest
 
+from bot.store.redis import RedisStore
 from tests.azure.conftest import SUB
 from tests.fakes.arm import FakeArm
 from tests.fakes.azure_http import TestCA
+from tests.fakes.clock import FakeClock
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
+from tests.fakes.local_bot import LocalBot, local_bot
 from tests.fakes.registry import FakeRegistry
-from tests.fakes.running_bot import BotProcess, post_signed, start_bot, usable_knowledge_dir
+from tests.fakes.running_bot import usable_knowledge_dir
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
 
-FORM = "application/x-www-form-urlencoded"
 ADMIN = "U0ALICE001"
 OTHER = "U0MALLORY1"
 ONCALL = "U0BOBONCAL"  # not an admin, but a member of the on-call admin group
 ONCALL_GROUP = "S0ONCALL01"
 AUDIT = "C0AUDIT001"
+SHORT_CONFIRM = 60  # the second replica's confirmations expire after a minute
 
 
 @dataclass
 class Replicas:
     slack: FakeSlackAPI
-    bots: list[BotProcess]
+    bots: list[LocalBot]
     arm: FakeArm
+    clock: FakeClock
 
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
-    """Two `acrbot serve` processes (HTTP mode) sharing Redis, wired to the Azure fakes."""
-    # checked before any fake starts, so a skip leaves no server running
-    stray = [name for name in OTHER_IDENTITY_VARIABLES if os.environ.get(name)]
-    if stray:
-        pytest.skip(f"identity variables set in the test environment: {stray}")
+    """Two replicas of the app (HTTP mode) sharing Redis and a clock, wired to the Azure fakes."""
     ca = TestCA()
     identity = FakeIdentity()
     arm = FakeArm(ca)
@@ -59,54 +58,56 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
     slack.usergroups[ONCALL_GROUP] = [ONCALL]
     prefix = new_prefix("test-azure")
     knowledge = usable_knowledge_dir(Path(tmp_path_factory.mktemp("knowledge")))
-    extra = {
+    clock = FakeClock()
+    settings = {
         "ACRBOT_CREDENTIAL": "managed-identity",
         "ACRBOT_ARM_ENDPOINT": arm.url,
         "AZURE_SUBSCRIPTION_ID": SUB,
-        "REQUESTS_CA_BUNDLE": str(ca.ca_pem),
         "ACRBOT_ADMINS": ADMIN,
         "ACRBOT_ADMIN_GROUPS": ONCALL_GROUP,
         "ACRBOT_AUDIT_CHANNEL": AUDIT,
-        **identity.env(),
     }
-    bots: list[BotProcess] = []
-    try:
-        for ttl in ("600", "2"):  # the second replica's confirmations expire quickly
-            bots.append(
-                start_bot(
-                    slack,
-                    mode="http",
-                    redis_url=SHARED_REDIS,
-                    redis_prefix=prefix,
-                    knowledge_dir=knowledge,
-                    extra={**extra, "ACRBOT_CONFIRM_SECONDS": ttl},
+    bots: list[LocalBot] = []
+    # the credential and the TLS trust come from the process environment, as in a pod
+    with pytest.MonkeyPatch.context() as env:
+        for name in OTHER_IDENTITY_VARIABLES:
+            env.delenv(name, raising=False)
+        for key, value in {**identity.env(), "REQUESTS_CA_BUNDLE": str(ca.ca_pem)}.items():
+            env.setenv(key, value)
+        try:
+            for ttl in ("600", str(SHORT_CONFIRM)):
+                bots.append(
+                    local_bot(
+                        slack,
+                        store=RedisStore(SHARED_REDIS, prefix),
+                        knowledge_dir=knowledge,
+                        extra={**settings, "ACRBOT_CONFIRM_SECONDS": ttl},
+                        clock=clock,
+                    )
                 )
-            )
-        yield Replicas(slack, bots, arm)
-    finally:
-        for bot in bots:
-            bot.stop()
-        slack.close()
-        for fake in (arm, registry, identity):
-            fake.close()
-        ca.close()
-        delete_prefix(prefix)
+            yield Replicas(slack, bots, arm, clock)
+        finally:
+            for bot in bots:
+                bot.close()
+            slack.close()
+            for fake in (arm, registry, identity):
+                fake.close()
+            ca.close()
+            delete_prefix(prefix)
 
 
 def command(env: Replicas, text: str, *, user: str = ADMIN, replica: int = 0) -> Call:
     """Send `/acr <text>` to one replica; return what it answered on the response_url."""
     hook = env.slack.hook_url()
-    channel = p.new_channel()
-    body = p.command_form(text, response_url=hook, channel=channel, user=user)
-    status, _ = post_signed(env.bots[replica].events_url, body, FORM)
-    assert status == 200
-    return env.slack.wait_hook(hook, timeout=30)
+    body = p.command_form(text, response_url=hook, channel=p.new_channel(), user=user)
+    assert env.bots[replica].command(body).status == 200
+    return env.bots[replica].hook(hook)
 
 
 def click(
-    env: Replicas, button: dict[str, Any], *, user: str = ADMIN, replica: int = 0, count: int = 1
+    env: Replicas, button: dict[str, Any], *, user: str = ADMIN, replica: int = 0
 ) -> list[Call]:
-    """Click ``button`` on one replica; return the answers that came to its response_url."""
+    """Click ``button`` on one replica; return every answer that came to its response_url."""
     hook = env.slack.hook_url()
     payload = p.click(
         button,
@@ -117,14 +118,10 @@ def click(
         user=user,
         ephemeral=True,
     )
-    status, _ = post_signed(env.bots[replica].events_url, p.interaction_form(payload), FORM)
-    assert status == 200
-    path = env.slack.hook_path(hook)
-    found = env.slack.wait_for("hook", count=count, hook=path, timeout=30)
-    if count > 1:  # progress lines may come in between; wait for the last word
-        env.slack.settle()
-        found = env.slack.find("hook", hook=path)
-    return found
+    bot = env.bots[replica]
+    assert bot.click(payload) == 200
+    bot.idle()
+    return env.slack.find("hook", hook=env.slack.hook_path(hook))
 
 
 def buttons(call: Call, action_id: str) -> list[dict[str, Any]]:
@@ -175,7 +172,7 @@ def test_cancel_confirmed_on_the_other_replica_and_double_click(replicas: Replic
     confirm = buttons(answer, "acr_cancel_confirm")[0]
     assert confirm["style"] == "danger" and confirm["confirm"]["style"] == "danger"
     assert "4 running or queued run(s)" in confirm["confirm"]["text"]["text"]
-    updates = click(replicas, confirm, replica=1, count=2)
+    updates = click(replicas, confirm, replica=1)
     assert all(u.params.get("replace_original") is True for u in updates)
     assert "Cancelling 4 run(s)" in str(updates[0].params.get("text"))
     assert "4 cancelled, 0 skipped, 0 failed" in updates[-1].block_text()
@@ -193,7 +190,7 @@ def test_someone_elses_click_cancels_nothing(replicas: Replicas) -> None:
     refused = click(replicas, confirm, user=OTHER)[0]
     assert f"Only <@{ADMIN}>" in str(refused.params.get("text"))
     assert all(replicas.arm.cancelled[run_id] == 0 for run_id in ids)
-    done = click(replicas, confirm, replica=1, count=2)
+    done = click(replicas, confirm, replica=1)
     assert "2 cancelled" in done[-1].block_text()
 
 
@@ -202,7 +199,7 @@ def test_expired_confirmation_cancels_nothing(replicas: Replicas) -> None:
     ids = replicas.arm.add_runs("contosoprod", 1, task="late", start=300)
     answer = command(replicas, "cancel-runs contosoprod --task late", replica=1)
     confirm = buttons(answer, "acr_cancel_confirm")[0]
-    time.sleep(2.5)
+    replicas.clock.advance(SHORT_CONFIRM + 1)
     expired = click(replicas, confirm, replica=0)[0]
     assert "expired" in str(expired.params.get("text"))
     assert replicas.arm.cancelled[ids[0]] == 0
@@ -223,7 +220,8 @@ def test_unauthorised_user_is_refused_and_audited(replicas: Replicas) -> None:
     answer = command(replicas, "cancel-runs contosoprod --task guarded", user=OTHER)
     assert "limited to the people and groups" in str(answer.params.get("text"))
     assert not buttons(answer, "acr_cancel_confirm")
-    posts = replicas.slack.wait_for("chat.postMessage", channel=AUDIT, timeout=30)
+    replicas.bots[0].idle()
+    posts = replicas.slack.find("chat.postMessage", channel=AUDIT)
     assert any(
         f"<@{OTHER}>" in str(c.params.get("text")) and "refused" in str(c.params.get("text"))
         for c in posts
@@ -235,7 +233,7 @@ def test_run_command_button_from_a_triage_answer_runs_check_health(replicas: Rep
     button = {
         "action_id": "acr_run_command",
         "text": {"type": "plain_text", "text": "Run check-health for contosoprod"},
-        "value": json.dumps({"command": "check-health", "registry": "contosoprod"}),
+        "value": json.dumps({"command": "check-health", "args": ["contosoprod"]}),
     }
     answer = click(replicas, button)[0]
     assert "check-health contosoprod" in answer.block_text()
@@ -247,7 +245,7 @@ def test_member_of_an_admin_group_may_cancel(replicas: Replicas) -> None:
     ids = replicas.arm.add_runs("contosoprod", 2, task="oncall", start=600)
     answer = command(replicas, "cancel-runs contosoprod --task oncall", user=ONCALL)
     confirm = buttons(answer, "acr_cancel_confirm")[0]
-    done = click(replicas, confirm, user=ONCALL, replica=1, count=2)
+    done = click(replicas, confirm, user=ONCALL, replica=1)
     assert "2 cancelled" in done[-1].block_text()
     assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
     assert replicas.slack.find("usergroups.users.list", usergroup=ONCALL_GROUP)

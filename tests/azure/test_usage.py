@@ -6,16 +6,13 @@ import threading
 
 import pytest
 
-from bot.access import Caller
-from bot.azure import AzureOps
+from bot.azure.ops import AzureOps
 from bot.errors import AzureError, BadInput
 from bot.store import MemoryStore
 from bot.store.redis import RedisStore
 from tests.azure.conftest import SUB, AzureWorld
 from tests.fakes.arm import FakeArm
 from tests.shared_redis import SHARED_REDIS
-
-CLI = Caller("alice", source="cli")
 
 
 def ops_for(
@@ -26,7 +23,7 @@ def ops_for(
 
 def test_usage_lists_every_row_with_percent_and_tier(world: AzureWorld) -> None:
     """Every usage row Azure returns comes back with current, limit, unit, percent and the tier."""
-    report = ops_for(world).usage(CLI, "contosoprod")
+    report = ops_for(world).usage("contosoprod")
     assert report.registry == "contosoprod"
     assert report.sku == "Standard"
     assert report.login_server == world.registry.login_server
@@ -45,13 +42,13 @@ def test_usage_warns_at_eighty_percent(world: AzureWorld) -> None:
         "fullregistry",
         usages=[{"name": "Size", "limit": 100, "currentValue": 85, "unit": "Bytes"}],
     )
-    report = ops_for(world).usage(CLI, "fullregistry")
+    report = ops_for(world).usage("fullregistry")
     assert report.warnings == ["Size is at 85% of its limit"]
 
 
 def test_usage_token_comes_from_the_managed_identity(world: AzureWorld) -> None:
     """The ARM call carries a token the managed-identity endpoint issued for the ARM audience."""
-    ops_for(world).usage(CLI, "contosoprod")
+    ops_for(world).usage("contosoprod")
     assert world.identity.resources() == ["https://management.azure.com"]
     assert world.arm.log[-1].headers["authorization"].startswith("Bearer mi-")
 
@@ -69,14 +66,14 @@ def test_registry_argument_forms_resolve_to_the_same_registry(world: AzureWorld)
         "https://CONTOSOPROD.azurecr.io/",
         resource_id,
     ):
-        assert ops.usage(CLI, text).registry == "contosoprod"
+        assert ops.usage(text).registry == "contosoprod"
 
 
 @pytest.mark.parametrize("text", ["abc", "my-registry", "x" * 51, "../etc"])
 def test_bad_registry_names_get_a_clear_message(world: AzureWorld, text: str) -> None:
     """Names outside 5-50 letters and digits are refused before any Azure call."""
     with pytest.raises(BadInput, match="5 to 50 letters and digits"):
-        ops_for(world).usage(CLI, text)
+        ops_for(world).usage(text)
     assert world.arm.total_calls() == 0
 
 
@@ -85,7 +82,7 @@ def test_registry_lookup_follows_next_link_pages(world: AzureWorld) -> None:
     for n in range(5):
         world.arm.add_registry(f"filler{n}reg")
     world.arm.add_registry("lastregistry")
-    assert ops_for(world).usage(CLI, "lastregistry").registry == "lastregistry"
+    assert ops_for(world).usage("lastregistry").registry == "lastregistry"
     assert world.arm.calls["registries.list"] >= 3
 
 
@@ -94,18 +91,18 @@ def test_subscriptions_are_listed_when_none_configured(world: AzureWorld) -> Non
     other = "11111111-1111-1111-1111-111111111111"
     world.arm.add_registry("elsewhere1", subscription=other)
     ops = ops_for(world, AZURE_SUBSCRIPTION_ID="")
-    assert ops.usage(CLI, "elsewhere1").registry == "elsewhere1"
+    assert ops.usage("elsewhere1").registry == "elsewhere1"
     assert world.arm.calls["subscriptions.list"] == 1
 
 
 def test_usage_is_cached_and_refresh_asks_again(world: AzureWorld) -> None:
     """A second request is served from the cache; --refresh makes a new ARM call."""
     ops = ops_for(world)
-    first = ops.usage(CLI, "contosoprod")
-    second = ops.usage(CLI, "contosoprod")
+    first = ops.usage("contosoprod")
+    second = ops.usage("contosoprod")
     assert not first.cached and second.cached
     assert world.arm.calls["registries.list_usages"] == 1
-    ops.usage(CLI, "contosoprod", refresh=True)
+    ops.usage("contosoprod", refresh=True)
     assert world.arm.calls["registries.list_usages"] == 2
 
 
@@ -118,7 +115,7 @@ def test_many_concurrent_requests_make_one_arm_call(world: AzureWorld) -> None:
 
     def ask() -> None:
         barrier.wait()
-        results.append(len(ops.usage(CLI, "contosoprod").usages))
+        results.append(len(ops.usage("contosoprod").usages))
 
     threads = [threading.Thread(target=ask) for _ in range(50)]
     for t in threads:
@@ -139,7 +136,7 @@ def test_two_replicas_sharing_redis_make_one_arm_call(world: AzureWorld, redis_p
 
     def ask(n: int) -> None:
         barrier.wait()
-        replicas[n % 2].usage(CLI, "contosoprod")
+        replicas[n % 2].usage("contosoprod")
 
     threads = [threading.Thread(target=ask, args=(n,)) for n in range(20)]
     for t in threads:
@@ -154,7 +151,7 @@ def test_two_replicas_sharing_redis_make_one_arm_call(world: AzureWorld, redis_p
 def test_not_found_says_what_to_check(world: AzureWorld) -> None:
     """An unknown registry gets a sentence naming it and the role that makes it visible."""
     with pytest.raises(AzureError) as caught:
-        ops_for(world).usage(CLI, "missingregistry")
+        ops_for(world).usage("missingregistry")
     assert caught.value.kind == "not_found"
     assert "`missingregistry` was not found" in caught.value.user_message
     assert "Reader" in caught.value.user_message
@@ -164,7 +161,7 @@ def test_forbidden_names_the_role_and_scope(world: AzureWorld) -> None:
     """403 AuthorizationFailed says which role the identity lacks and on which scope."""
     world.arm.fail("registries.list_usages", 403, "AuthorizationFailed", "client has no access")
     with pytest.raises(AzureError) as caught:
-        ops_for(world).usage(CLI, "contosoprod")
+        ops_for(world).usage("contosoprod")
     message = caught.value.user_message
     assert caught.value.kind == "forbidden"
     assert "Reader role" in message and "/registries/contosoprod" in message
@@ -178,7 +175,7 @@ def test_resource_not_found_from_get_is_plain(world: AzureWorld) -> None:
         "Microsoft.ContainerRegistry/registries/contosoprod"
     )
     with pytest.raises(AzureError) as caught:
-        ops_for(world).usage(CLI, resource_id)
+        ops_for(world).usage(resource_id)
     assert caught.value.kind == "not_found"
     assert "does not exist or the bot's identity cannot see it" in caught.value.user_message
 
@@ -189,7 +186,7 @@ def test_throttling_waits_for_retry_after_and_succeeds(world: AzureWorld) -> Non
         "registries.list_usages", 429, "TooManyRequests", times=2, headers={"Retry-After": "1"}
     )
     ops = AzureOps(world.settings(), MemoryStore(), retry_total=3)
-    report = ops.usage(CLI, "contosoprod")
+    report = ops.usage("contosoprod")
     assert len(report.usages) == 2
     assert world.arm.calls["registries.list_usages"] == 3
 
@@ -200,7 +197,7 @@ def test_persistent_throttling_becomes_a_sentence(world: AzureWorld) -> None:
         "registries.list_usages", 429, "TooManyRequests", times=5, headers={"Retry-After": "0"}
     )
     with pytest.raises(AzureError) as caught:
-        AzureOps(world.settings(), MemoryStore(), retry_total=1).usage(CLI, "contosoprod")
+        AzureOps(world.settings(), MemoryStore(), retry_total=1).usage("contosoprod")
     assert caught.value.kind == "throttled"
     assert "throttling" in caught.value.user_message
 
@@ -209,7 +206,7 @@ def test_server_errors_are_explained(world: AzureWorld) -> None:
     """A 5xx from ARM is reported as Azure's internal error, with no trace."""
     world.arm.fail("registries.list_usages", 503, "ServiceUnavailable", times=3)
     with pytest.raises(AzureError) as caught:
-        ops_for(world).usage(CLI, "contosoprod")
+        ops_for(world).usage("contosoprod")
     assert caught.value.kind == "server"
     assert "HTTP 503" in caught.value.user_message
     assert "Traceback" not in caught.value.user_message
@@ -223,7 +220,7 @@ def test_untrusted_certificate_is_a_tls_error(
     settings = world.settings()
     env_free = AzureOps(settings, MemoryStore(), retry_total=0)
     with pytest.raises(AzureError) as caught:
-        env_free.usage(CLI, "contosoprod")
+        env_free.usage("contosoprod")
     assert caught.value.kind == "tls"
     assert "certificate was not trusted" in caught.value.user_message
 
@@ -234,7 +231,7 @@ def test_unreachable_arm_is_a_network_error(world: AzureWorld) -> None:
     url = dead.url
     dead.close()
     with pytest.raises(AzureError) as caught:
-        ops_for(world, ACRBOT_ARM_ENDPOINT=url).usage(CLI, "contosoprod")
+        ops_for(world, ACRBOT_ARM_ENDPOINT=url).usage("contosoprod")
     assert caught.value.kind == "network"
 
 
@@ -251,11 +248,11 @@ def test_metrics_count_azure_calls_errors_and_cache(world: AzureWorld) -> None:
         "acrbot_azure_errors_total", operation="registries.list_usages", kind="forbidden"
     )
     ops = ops_for(world)
-    ops.usage(CLI, "contosoprod")
-    ops.usage(CLI, "contosoprod")
+    ops.usage("contosoprod")
+    ops.usage("contosoprod")
     world.arm.fail("registries.list_usages", 403, "AuthorizationFailed")
     with pytest.raises(AzureError):
-        ops.usage(CLI, "contosoprod", refresh=True)
+        ops.usage("contosoprod", refresh=True)
     assert value("acrbot_azure_calls_total", operation="registries.list_usages") == calls + 2
     assert value("acrbot_cache_total", cache="usage", result="hit") == hits + 1
     assert (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,9 +11,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.observe import metrics
-from bot.observe.health import HealthState
+from bot.observe.liveness import HealthState
 from bot.observe.probe import main as probe_main
 from bot.observe.server import OpsServer, start_ops_server
+from tests.fakes.clock import FakeClock
 
 
 def get(server: OpsServer, path: str) -> tuple[int, str, str]:
@@ -27,8 +27,13 @@ def get(server: OpsServer, path: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def health() -> HealthState:
-    return HealthState(socket_down_threshold=0.05, stuck_after=0.05)
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def health(clock: FakeClock) -> HealthState:
+    return HealthState(socket_down_threshold=30, stuck_after=60, clock=clock)
 
 
 @pytest.fixture
@@ -52,12 +57,12 @@ def test_healthz_is_ok_for_a_fresh_process(server: OpsServer) -> None:
 
 
 def test_healthz_fails_once_socket_mode_link_stays_down(
-    server: OpsServer, health: HealthState
+    server: OpsServer, health: HealthState, clock: FakeClock
 ) -> None:
     """In Socket Mode, a link down longer than the threshold turns /healthz into 503 with why."""
     health.socket_mode = True
     health.socket_disconnected()
-    time.sleep(0.1)
+    clock.advance(61)
     status, _, body = get(server, "/healthz")
     assert status == 503
     answer = json.loads(body)
@@ -65,11 +70,13 @@ def test_healthz_fails_once_socket_mode_link_stays_down(
     assert "Socket Mode link down" in answer["reasons"][0]
 
 
-def test_healthz_recovers_when_the_link_comes_back(server: OpsServer, health: HealthState) -> None:
+def test_healthz_recovers_when_the_link_comes_back(
+    server: OpsServer, health: HealthState, clock: FakeClock
+) -> None:
     """A reconnect clears the failure: /healthz answers 200 again."""
     health.socket_mode = True
     health.socket_disconnected()
-    time.sleep(0.1)
+    clock.advance(61)
     assert get(server, "/healthz")[0] == 503
     health.socket_connected()
     assert get(server, "/healthz")[0] == 200
@@ -86,21 +93,23 @@ def test_short_socket_outage_is_tolerated() -> None:
         ops.close()
 
 
-def test_http_mode_ignores_socket_state(server: OpsServer, health: HealthState) -> None:
+def test_http_mode_ignores_socket_state(
+    server: OpsServer, health: HealthState, clock: FakeClock
+) -> None:
     """In HTTP mode there is no Socket Mode link, so its state never fails liveness."""
     health.socket_mode = False
     health.socket_disconnected()
-    time.sleep(0.1)
+    clock.advance(61)
     assert get(server, "/healthz")[0] == 200
 
 
 def test_healthz_fails_when_the_worker_pool_stops_beating(
-    server: OpsServer, health: HealthState
+    server: OpsServer, health: HealthState, clock: FakeClock
 ) -> None:
     """Once heartbeats have started, a heartbeat older than the limit means stuck: 503."""
     health.heartbeat()
     assert get(server, "/healthz")[0] == 200
-    time.sleep(0.1)
+    clock.advance(61)
     status, _, body = get(server, "/healthz")
     assert status == 503
     assert "worker pool silent" in json.loads(body)["reasons"][0]
@@ -198,14 +207,14 @@ def test_threshold_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_probe_exits_0_when_healthy_and_1_when_not(
-    server: OpsServer, health: HealthState, monkeypatch: pytest.MonkeyPatch
+    server: OpsServer, health: HealthState, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
     """The image's HEALTHCHECK command succeeds on a healthy bot and fails on a failing one."""
     monkeypatch.setenv("ACRBOT_METRICS_PORT", str(server.port))
     assert probe_main([]) == 0
     health.socket_mode = True
     health.socket_disconnected()
-    time.sleep(0.1)
+    clock.advance(61)
     assert probe_main([]) == 1
     assert probe_main(["/readyz"]) == 1
 

@@ -239,10 +239,31 @@ def post_signed(
     timeout: float = 10.0,
 ) -> tuple[int, str]:
     """POST like Slack: signed with the secret (``signed_body`` lets a test forge a mismatch)."""
+    all_headers = signed_headers(
+        body,
+        content_type,
+        timestamp=timestamp,
+        secret=secret,
+        headers=headers,
+        signed_body=signed_body,
+    )
+    return post_raw(url, body, all_headers, timeout)
+
+
+def signed_headers(
+    body: str,
+    content_type: str,
+    *,
+    timestamp: int | None = None,
+    secret: str = SIGNING_SECRET,
+    headers: Mapping[str, str] | None = None,
+    signed_body: str | None = None,
+) -> dict[str, str]:
+    """The headers of a request Slack sends (``signed_body``: sign another body, a forgery)."""
     all_headers = {"Content-Type": content_type}
     all_headers.update(sign(body if signed_body is None else signed_body, timestamp, secret))
     all_headers.update(headers or {})
-    return post_raw(url, body, all_headers, timeout)
+    return all_headers
 
 
 def post_raw(

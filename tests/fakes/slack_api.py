@@ -25,10 +25,40 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.reference import slack_example
+import yaml
+
+from tests.reference import REPO, slack_example
 
 BOT_TOKEN = "xoxb-test-0000000000-acrbot"
 APP_TOKEN = "xapp-1-A0ACRBOT01-0000-test"
+
+# The bot-token scope each Web API method needs, as Slack's method reference states it
+# (None: no scope). The fake refuses a call whose scope the app's manifest does not grant,
+# as Slack does, and a method missing here fails loudly: add its scope when the bot starts
+# calling it.
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "apps.connections.open": None,  # the app-level token's connections:write, not a bot scope
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.getPermalink": None,
+    "users.info": "users:read",
+    "usergroups.users.list": "usergroups:read",
+}
+# The scope an Events API subscription needs.
+EVENT_SCOPES: dict[str, str] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+}
+
+
+def manifest_scopes() -> frozenset[str]:
+    """The bot scopes the app's manifest asks for (what an installed bot token carries)."""
+    manifest = yaml.safe_load((REPO / "manifest.yaml").read_text(encoding="utf-8"))
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -94,6 +124,7 @@ class FakeSlackAPI:
         self.usergroups: dict[str, list[str]] = {}  # user-group id → member user ids
         self.socket_url: str | None = None
         self.delay: dict[str, float] = {}  # method → seconds to wait before answering
+        self.scopes = manifest_scopes()  # what the bot token may do
         self._lock = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._ts = itertools.count(1)
@@ -201,6 +232,11 @@ class FakeSlackAPI:
             return queue.pop(0) if queue else None
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method not in METHOD_SCOPES:
+            return {"ok": False, "error": "unknown_method", "detail": f"add {method} to the fake"}
+        needed = METHOD_SCOPES[method]
+        if needed is not None and needed not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": needed}
         if method == "auth.test":
             return dict(slack_example("web_api/auth.test.bot.json"))
         if method == "apps.connections.open":

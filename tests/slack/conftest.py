@@ -1,14 +1,16 @@
-"""Fixtures for the Slack app tests: Redis prefixes and a private Redis that can be stopped."""
+"""Fixtures for the Slack app tests: Redis prefixes, a private Redis that can be stopped, and
+the bot's app in this process (``tests/fakes/local_bot.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.running_bot import BotProcess, start_bot, usable_knowledge_dir
+from bot.store.redis import RedisStore
+from tests.fakes.local_bot import LocalBot, local_bot
+from tests.fakes.running_bot import usable_knowledge_dir
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack.redis_server import PrivateRedis
@@ -37,29 +39,29 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return usable_knowledge_dir(tmp_path_factory.mktemp("knowledge"))
 
 
-@dataclass
-class HttpBot:
-    """A running `acrbot serve` in HTTP mode, its fake Slack and its Redis prefix."""
-
-    slack: FakeSlackAPI
-    bot: BotProcess
-    prefix: str
+def _local(knowledge_dir: Path, mode: str) -> Iterator[LocalBot]:
+    prefix = new_prefix("test-slack")
+    slack = FakeSlackAPI().start()
+    bot = local_bot(
+        slack,
+        mode=mode,
+        store=RedisStore(SHARED_REDIS, prefix),
+        knowledge_dir=knowledge_dir,
+        extra={"ACRBOT_REPEAT_WINDOW": "600", "ACRBOT_REDIS_PREFIX": prefix},
+    )
+    yield bot
+    bot.close()
+    slack.close()
+    delete_prefix(prefix)
 
 
 @pytest.fixture(scope="module")
-def http_bot(knowledge_dir: Path) -> Iterator[HttpBot]:
-    """One bot process in HTTP mode for a whole test module (tests use their own channels)."""
-    prefix = new_prefix("test-slack")
-    slack = FakeSlackAPI().start()
-    bot = start_bot(
-        slack,
-        mode="http",
-        redis_url=SHARED_REDIS,
-        redis_prefix=prefix,
-        knowledge_dir=knowledge_dir,
-        extra={"ACRBOT_REPEAT_WINDOW": "600"},
-    )
-    yield HttpBot(slack, bot, prefix)
-    bot.stop()
-    slack.close()
-    delete_prefix(prefix)
+def http_bot(knowledge_dir: Path) -> Iterator[LocalBot]:
+    """The bot's app in HTTP mode, in this process, on Redis (tests use their own channels)."""
+    yield from _local(knowledge_dir, "http")
+
+
+@pytest.fixture(scope="module")
+def socket_app(knowledge_dir: Path) -> Iterator[LocalBot]:
+    """The same app receiving Socket Mode payloads (no signatures; Bolt's socket adapter path)."""
+    yield from _local(knowledge_dir, "socket")

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.commands.table import help_entries
 from bot.config import Settings
 from bot.knowledge import LANGUAGES
 from bot.matching import Candidate, Match
 from bot.render import blocks as render
+from bot.render.blocks import run_request
 from bot.services import build_services
 from bot.store import MemoryStore
 
@@ -55,14 +57,19 @@ def test_every_topic_answer_fits_slacks_limits(knowledge_dir: Path) -> None:
             _check(render.shortcut_blocks(kb, match, lang, "token"))
             _check(render.alternatives_blocks(kb, [c.topic for c in others], lang, "1.2"))
     _check(render.faq_blocks(kb, "push", [Candidate(e.id, 60.0) for e in kb.entries[:5]], "en"))
-    _check(render.help_blocks("ru", unknown="hlep", suggestion="help", degraded=True))
+    _check(
+        render.help_blocks("ru", help_entries(), unknown="hlep", suggestion="help", degraded=True)
+    )
 
 
-def test_run_button_value_is_the_agreed_json(knowledge_dir: Path) -> None:
-    """The run button carries {"command", "registry"} as the Azure handlers expect."""
+def test_run_button_runs_the_topics_command_for_the_registry(knowledge_dir: Path) -> None:
+    """The run button stands for `/acr <bot_command> <registry>`; buttons posted before it
+    carried ``args`` (``{"command", "registry"}``) still run the same command."""
     services = build_services(Settings(knowledge_dir=str(knowledge_dir)), store=MemoryStore())
     entry = next(e for e in services.kb.entries if e.bot_command)
     match = Match(topic=entry.id, score=95.0, language="en", registry="contosoprod")
     actions = render.answer_blocks(services.kb, match, "en")[-1]["elements"]
     run = next(b for b in actions if b["action_id"] == render.RUN_COMMAND)
-    assert json.loads(run["value"]) == {"command": entry.bot_command, "registry": "contosoprod"}
+    assert run_request(json.loads(run["value"])) == f"{entry.bot_command} contosoprod"
+    old = {"command": entry.bot_command, "registry": "contosoprod"}
+    assert run_request(old) == f"{entry.bot_command} contosoprod"

@@ -1,12 +1,19 @@
-"""Several replicas on one Redis, and Redis going away: exactly one reply, replies continue."""
+"""Several replicas on one Redis, and Redis going away: exactly one reply, replies continue.
+
+The replicas are real `acrbot serve` processes (HTTP and Socket Mode); Redis going away is
+tested on the app in this process, with a private redis-server that is stopped and started.
+"""
 
 from __future__ import annotations
 
 import json
 import random
 import threading
+import time
 from pathlib import Path
 
+from bot.store.redis import RedisStore
+from tests.fakes.local_bot import LocalBot, local_bot
 from tests.fakes.running_bot import BotProcess, post_signed, start_bot
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.socket_mode import FakeSocketMode, events_envelope
@@ -104,54 +111,53 @@ def test_two_socket_replicas_four_deliveries_each_one_reply(
                 bot.stop()
 
 
-def test_redis_stopped_and_restarted_replies_continue(knowledge_dir: Path) -> None:
+def _answered(bot: LocalBot) -> bool:
+    """A fresh paste gets its reply in the thread."""
+    channel = p.new_channel()
+    assert bot.event(p.message_event(p.FIREWALL_PASTE, channel=channel)) == 200
+    bot.idle()
+    return len(bot.slack.find("chat.postMessage", channel=channel)) == 1
+
+
+def _help_footer(bot: LocalBot) -> str:
+    response = bot.command(p.command_form("help", response_url=bot.slack.hook_url()))
+    assert response.status == 200
+    return str(json.loads(response.body)["blocks"][-1]["elements"][0]["text"])
+
+
+def test_redis_stopped_and_restarted_replies_continue(
+    knowledge_dir: Path, private_redis: PrivateRedis
+) -> None:
     """Redis stops mid-run: answers continue, /acr help says degraded; it recovers by itself."""
-    server = PrivateRedis()
-    server.start()
     with FakeSlackAPI() as slack:
-        bot = start_bot(slack, redis_url=server.url, redis_prefix="t:", knowledge_dir=knowledge_dir)
+        store = RedisStore(private_redis.url, "t:", retry_interval=0.1)
+        bot = local_bot(slack, store=store, knowledge_dir=knowledge_dir)
         try:
-
-            def paste_answered() -> None:
-                channel = p.new_channel()
-                body = p.message_event(p.FIREWALL_PASTE, channel=channel)
-                assert post_signed(bot.events_url, json.dumps(body), JSON)[0] == 200
-                slack.wait_for("chat.postMessage", channel=channel, timeout=15)
-
-            def help_footer() -> str:
-                hook = slack.hook_url()
-                form = p.command_form("help", response_url=hook)
-                status, body = post_signed(bot.events_url, form, FORM)
-                assert status == 200
-                footer = json.loads(body)["blocks"][-1]["elements"][0]["text"]
-                return str(footer)
-
-            paste_answered()
-            assert "Redis" not in help_footer()
-            server.stop()
-            paste_answered()
-            bot.wait_log("store.degraded")
-            assert "Redis" in help_footer()
-            server.start()
-            bot.wait_log("store.recovered", timeout=30)
-            paste_answered()
-            assert "Redis" not in help_footer()
+            assert _answered(bot)
+            assert "Redis" not in _help_footer(bot)
+            private_redis.stop()
+            assert _answered(bot)
+            assert store.degraded and bot.events("store.degraded")
+            assert "Redis" in _help_footer(bot)
+            private_redis.start()
+            deadline = time.monotonic() + 30
+            while store.degraded and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert bot.events("store.recovered")
+            assert _answered(bot)
+            assert "Redis" not in _help_footer(bot)
         finally:
-            assert bot.stop() == 0
-            server.cleanup()
+            bot.close()
 
 
 def test_redis_down_at_start_up_still_serves(knowledge_dir: Path) -> None:
     """With Redis unreachable at start the bot starts degraded, answers, and says so in the log."""
     server = PrivateRedis()  # never started: nothing listens on its socket
     with FakeSlackAPI() as slack:
-        bot = start_bot(slack, redis_url=server.url, knowledge_dir=knowledge_dir)
+        bot = local_bot(slack, store=RedisStore(server.url, "t:"), knowledge_dir=knowledge_dir)
         try:
-            assert bot.wait_log("serve.started")["degraded"] is True
-            channel = p.new_channel()
-            body = p.message_event(p.FIREWALL_PASTE, channel=channel)
-            post_signed(bot.events_url, json.dumps(body), JSON)
-            slack.wait_for("chat.postMessage", channel=channel)
+            assert bot.services.store.degraded
+            assert _answered(bot)
         finally:
-            bot.stop()
+            bot.close()
             server.cleanup()

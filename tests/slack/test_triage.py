@@ -22,7 +22,7 @@ def _triage(knowledge_dir: Path, **settings: object) -> Triage:
         Settings(knowledge_dir=str(knowledge_dir), **settings),  # type: ignore[arg-type]
         store=MemoryStore(),
     )
-    return Triage(services)
+    return services.triage
 
 
 def _paste(text: str, channel: str = "C1", ts: str = "1.1", **extra: object) -> Paste:
@@ -106,7 +106,7 @@ def test_kb_stats_prints_helped_and_not_it_per_topic(
     """`acrbot kb stats` lists the feedback the buttons collected in Redis, per topic."""
     store = RedisStore(SHARED_REDIS, redis_prefix)
     services = build_services(Settings(knowledge_dir=str(knowledge_dir)), store=store)
-    triage = Triage(services)
+    triage = services.triage
     assert triage.record_feedback(p.FIREWALL_TOPIC, "helped", "U1", "1.1")
     assert triage.record_feedback(p.FIREWALL_TOPIC, "helped", "U2", "1.1")
     assert not triage.record_feedback(p.FIREWALL_TOPIC, "helped", "U2", "1.1")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import parse
+from bot.commands import COMMANDS, parse
+from bot.commands.grammar import usage
 from bot.errors import BadInput
 
 
@@ -22,14 +23,17 @@ def test_unknown_subcommand_suggests() -> None:
 def test_registry_commands_parse_options() -> None:
     """Options of runs are parsed, with the status in its canonical case."""
     command = parse("runs ContosoProd --status running --task build-api --top 5")
-    assert (command.registry, command.status, command.task, command.top) == (
+    values = ("registry", "status", "task", "top")
+    assert tuple(command.values[name] for name in values) == (
         "ContosoProd",
         "Running",
         "build-api",
         5,
     )
-    assert parse("cancel-runs contoso --dry-run").dry_run
-    assert parse("usage contoso --refresh").refresh
+    assert parse("runs contoso").values["top"] == 20
+    assert parse("cancel-runs contoso --dry-run").flag("dry-run")
+    assert parse("usage contoso --refresh").flag("refresh")
+    assert not parse("usage contoso").flag("refresh")
 
 
 @pytest.mark.parametrize(
@@ -51,3 +55,27 @@ def test_bad_input_says_what_and_how(text: str, fragment: str) -> None:
     with pytest.raises(BadInput) as caught:
         parse(text)
     assert fragment in caught.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("usage", "Какой реестр? Как вызывать: `/acr usage <registry> [--refresh]`"),
+        ("runs contoso --top many", "`--top` принимает целое число от 1 до 100"),
+        ("check-health contoso --force", "Неизвестный параметр `--force`"),
+    ],
+)
+def test_bad_input_is_explained_in_the_callers_language(text: str, fragment: str) -> None:
+    """A Russian-speaking caller is told what was wrong in Russian, with the same usage line."""
+    with pytest.raises(BadInput) as caught:
+        parse(text, "ru")
+    assert fragment in caught.value.user_message
+
+
+def test_usage_lines_come_from_the_table() -> None:
+    """Each command's usage names its arguments and options as the grammar accepts them."""
+    lines = {spec.name: usage(spec) for spec in COMMANDS}
+    assert lines["runs"] == "/acr runs <registry> [--status Running] [--task NAME] [--top N]"
+    assert lines["cancel-runs"] == "/acr cancel-runs <registry> [--task NAME] [--dry-run]"
+    assert lines["faq"] == "/acr faq <words>"
+    assert parse("runs contoso --status Running --task NAME --top 3").name == "runs"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.commands import registry_commands
 from bot.errors import KnowledgeError
 from bot.knowledge import check, load
 
@@ -44,7 +45,7 @@ def write_kb(tmp_path: Path, entries: dict[str, dict[str, Any]], catalog: list[s
 
 
 def problems_of(directory: Path) -> list[str]:
-    return [str(p) for p in check(directory)[1]]
+    return [str(p) for p in check(directory, bot_commands=registry_commands())[1]]
 
 
 def test_valid_entry_loads(tmp_path: Path) -> None:

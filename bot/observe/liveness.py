@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEFAULT_SOCKET_DOWN_THRESHOLD = 120.0
@@ -36,10 +37,14 @@ class HealthState:
     slack_auth_ok: bool = False
     socket_down_threshold: float | None = None
     stuck_after: float = DEFAULT_STUCK_AFTER
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _socket_down_since: float | None = field(default=None, repr=False)
-    _last_heartbeat: float = field(default_factory=time.monotonic, repr=False)
+    _last_heartbeat: float = field(default=0.0, repr=False)
     _heartbeats_started: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._last_heartbeat = self.clock()
 
     def socket_connected(self) -> None:
         with self._lock:
@@ -48,21 +53,21 @@ class HealthState:
     def socket_disconnected(self) -> None:
         with self._lock:
             if self._socket_down_since is None:
-                self._socket_down_since = time.monotonic()
+                self._socket_down_since = self.clock()
 
     def socket_down_for(self) -> float:
         with self._lock:
             since = self._socket_down_since
-        return 0.0 if since is None else time.monotonic() - since
+        return 0.0 if since is None else self.clock() - since
 
     def heartbeat(self) -> None:
         with self._lock:
-            self._last_heartbeat = time.monotonic()
+            self._last_heartbeat = self.clock()
             self._heartbeats_started = True
 
     def heartbeat_age(self) -> float:
         with self._lock:
-            return time.monotonic() - self._last_heartbeat
+            return self.clock() - self._last_heartbeat
 
     def liveness(self) -> Verdict:
         """Alive unless the Socket Mode link is down too long or the worker pool is stuck."""
@@ -97,7 +102,7 @@ class HealthState:
             self.socket_mode = False
             self.slack_auth_ok = False
             self._socket_down_since = None
-            self._last_heartbeat = time.monotonic()
+            self._last_heartbeat = self.clock()
             self._heartbeats_started = False
 
 

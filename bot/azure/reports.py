@@ -1,0 +1,209 @@
+"""What the Azure operations return: plain data for the renderers, with no Azure SDK import.
+
+Renderers, the command table and the console import these types; only the operations
+themselves (``bot.azure.ops`` and the modules it uses) load the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.errors import AzureError
+
+WARN_PERCENT = 80.0
+OK, WARNING, ERROR, SKIPPED = "ok", "warning", "error", "skipped"
+STATUSES = (OK, WARNING, ERROR, SKIPPED)
+# The states of an ACR Tasks run, as Azure spells them.
+RUN_STATUSES = (
+    "Queued",
+    "Started",
+    "Running",
+    "Succeeded",
+    "Failed",
+    "Canceled",
+    "Error",
+    "Timeout",
+)
+
+_RESOURCE_ID = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)"
+    r"/providers/Microsoft\.ContainerRegistry/registries/(?P<name>[^/]+)/?$",
+    re.IGNORECASE,
+)
+
+
+# --- a registry --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegistryRef:
+    """Where a registry lives and how to reach it."""
+
+    name: str
+    subscription_id: str
+    resource_group: str
+    id: str
+    login_server: str
+    sku: str
+    location: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str) -> RegistryRef:
+        return cls(**json.loads(raw))
+
+    @classmethod
+    def from_resource(cls, body: dict[str, Any]) -> RegistryRef:
+        found = _RESOURCE_ID.match(str(body.get("id", "")))
+        if not found:
+            raise AzureError("Azure returned a registry without a usable resource id.", "server")
+        props = body.get("properties") or {}
+        sku = body.get("sku") or {}
+        return cls(
+            name=str(body.get("name") or found.group("name")),
+            subscription_id=found.group("sub"),
+            resource_group=found.group("rg"),
+            id=str(body["id"]),
+            login_server=str(props.get("loginServer") or ""),
+            sku=str(sku.get("name") or sku.get("tier") or "unknown"),
+            location=str(body.get("location") or ""),
+        )
+
+
+def resource_id_parts(text: str) -> tuple[str, str, str] | None:
+    """(subscription, resource group, name) of a registry resource id, or None."""
+    found = _RESOURCE_ID.match(text)
+    return (found.group("sub"), found.group("rg"), found.group("name")) if found else None
+
+
+# --- usage -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UsageRow:
+    name: str
+    current: int
+    limit: int | None
+    unit: str
+
+    @property
+    def percent(self) -> float | None:
+        if not self.limit:
+            return None
+        return round(100.0 * self.current / self.limit, 2)
+
+    @property
+    def warning(self) -> bool:
+        return self.percent is not None and self.percent >= WARN_PERCENT
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    registry: str
+    login_server: str
+    sku: str
+    usages: list[UsageRow]
+    measured_at: str  # ISO 8601, UTC
+    cached: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("cached")
+        data.pop("warnings")
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, raw: str, cached: bool) -> UsageReport:
+        data = json.loads(raw)
+        rows = [UsageRow(**row) for row in data.pop("usages")]
+        report = cls(usages=rows, cached=cached, **data)
+        report.warnings.extend(
+            f"{row.name} is at {row.percent:g}% of its limit" for row in rows if row.warning
+        )
+        return report
+
+
+# --- task runs ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    status: str
+    task: str | None
+    create_time: str | None
+    finish_time: str | None = None
+    run_type: str | None = None
+
+
+@dataclass(frozen=True)
+class RunsReport:
+    registry: str
+    runs: list[RunInfo]
+    status: str | None = None
+    task: str | None = None
+
+
+@dataclass
+class CancelResult:
+    registry: str
+    cancelled: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (run id, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (run id, error sentence)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class CancelPlan:
+    """What cancel-runs would stop; ``token`` is set when a confirmation is pending."""
+
+    registry: RegistryRef
+    runs: RunsReport
+    token: str | None = None
+    expires_at: float | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    """cancel-runs as one door saw it: the plan, and what became of it.
+
+    Slack confirms with a button later (``plan.token``); the console only ever shows a dry run;
+    the command line asks on the terminal and cancels at once (``result``), or was told no.
+    ``expires_in`` is how many seconds the Slack confirmation stays valid.
+    """
+
+    plan: CancelPlan
+    result: CancelResult | None = None
+    declined: bool = False
+    hint: str | None = None
+    expires_in: float | None = None
+
+
+# --- check-health ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str
+    detail: str
+    code: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    registry: str
+    login_server: str | None
+    checks: list[Check]
+    seconds: float = 0.0
+
+    @property
+    def worst(self) -> str:
+        statuses = {c.status for c in self.checks}
+        for level in (ERROR, WARNING, OK):
+            if level in statuses:
+                return level
+        return SKIPPED
