@@ -35,6 +35,7 @@ class HealthState:
 
     socket_mode: bool = False
     slack_auth_ok: bool = False
+    store_degraded: bool = False  # Redis unreachable: shown by /readyz, which stays ready
     socket_down_threshold: float | None = None
     stuck_after: float = DEFAULT_STUCK_AFTER
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -101,6 +102,7 @@ class HealthState:
         with self._lock:
             self.socket_mode = False
             self.slack_auth_ok = False
+            self.store_degraded = False
             self._socket_down_since = None
             self._last_heartbeat = self.clock()
             self._heartbeats_started = False

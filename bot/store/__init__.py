@@ -6,12 +6,12 @@ import logging
 
 from bot.config import Settings
 from bot.observe.logging import event
-from bot.store.base import Store
+from bot.store.base import Leased, Store
 from bot.store.memory import MemoryStore
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MemoryStore", "Store", "connect"]
+__all__ = ["Leased", "MemoryStore", "Store", "connect"]
 
 
 def connect(settings: Settings) -> Store:

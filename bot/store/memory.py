@@ -7,6 +7,16 @@ import itertools
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
+
+from bot.store.base import Leased
+
+
+@dataclass
+class _Job:
+    score: float  # due at, or leased until
+    payload: str
+    attempts: int
 
 
 class MemoryStore:
@@ -17,6 +27,7 @@ class MemoryStore:
         self._values: dict[str, tuple[str, float | None]] = {}
         self._hashes: dict[str, dict[str, int]] = {}
         self._logs: dict[str, deque[tuple[str, dict[str, str]]]] = {}
+        self._queues: dict[str, dict[str, _Job]] = {}
         self._seq = itertools.count(1)
 
     @property
@@ -37,12 +48,13 @@ class MemoryStore:
             return None
         return value
 
-    def claim(self, key: str, ttl: float) -> bool:
+    def claim(self, key: str, ttl: float, owner: str | None = None) -> bool:
         now = time.monotonic()
         with self._lock:
-            if self._live(key, now) is not None:
-                return False
-            self._values[key] = ("1", now + ttl)
+            holder = self._live(key, now)
+            if holder is not None:
+                return owner is not None and holder == owner
+            self._values[key] = (owner or "1", now + ttl)
             return True
 
     def get(self, key: str) -> str | None:
@@ -94,6 +106,67 @@ class MemoryStore:
     def read_log(self, stream: str, count: int = 100) -> list[tuple[str, dict[str, str]]]:
         with self._lock:
             return list(self._logs.get(stream, ()))[-count:]
+
+    # -- the work queue ------------------------------------------------------------------
+
+    @staticmethod
+    def _done_key(queue: str, job_id: str) -> str:
+        return f"q:{queue}:done:{job_id}"
+
+    def enqueue(
+        self, queue: str, job_id: str, payload: str, *, due: float, leased_until: float | None
+    ) -> bool:
+        with self._lock:
+            jobs = self._queues.setdefault(queue, {})
+            if job_id in jobs or self._live(self._done_key(queue, job_id), time.monotonic()):
+                return False
+            if leased_until is None:
+                jobs[job_id] = _Job(due, payload, 0)
+            else:
+                jobs[job_id] = _Job(leased_until, payload, 1)
+            return True
+
+    def lease(self, queue: str, now: float, until: float, count: int) -> list[Leased]:
+        with self._lock:
+            jobs = self._queues.get(queue, {})
+            due = sorted((job.score, job_id) for job_id, job in jobs.items() if job.score <= now)
+            taken = []
+            for _, job_id in due[: max(0, count)]:
+                job = jobs[job_id]
+                job.score = until
+                job.attempts += 1
+                taken.append(Leased(job_id, job.payload, job.attempts))
+            return taken
+
+    def extend(self, queue: str, job_ids: list[str], until: float) -> None:
+        with self._lock:
+            jobs = self._queues.get(queue, {})
+            for job_id in job_ids:
+                if job_id in jobs:
+                    jobs[job_id].score = until
+
+    def reschedule(self, queue: str, job_id: str, payload: str, due: float) -> bool:
+        with self._lock:
+            job = self._queues.get(queue, {}).get(job_id)
+            if job is None:
+                return False
+            job.score, job.payload = due, payload
+            return True
+
+    def finish(self, queue: str, job_id: str, keep: float) -> None:
+        with self._lock:
+            self._queues.get(queue, {}).pop(job_id, None)
+            if keep > 0:
+                self._values[self._done_key(queue, job_id)] = ("1", time.monotonic() + keep)
+
+    def queue_length(self, queue: str) -> int:
+        with self._lock:
+            return len(self._queues.get(queue, {}))
+
+    def holds_job(self, queue: str, job_id: str) -> bool:
+        """True while this store has the job (the Redis store asks its stand-in)."""
+        with self._lock:
+            return job_id in self._queues.get(queue, {})
 
     def ping(self) -> bool:
         return True

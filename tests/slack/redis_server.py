@@ -17,7 +17,8 @@ import redis
 class PrivateRedis:
     """One redis-server process that a test may stop and start again at the same address."""
 
-    def __init__(self) -> None:
+    def __init__(self, persist: bool = False) -> None:
+        self.persist = persist  # keep the data across a stop and start (append-only file)
         self.dir = Path(tempfile.mkdtemp(prefix="acr-redis-"))
         self.socket = self.dir / "redis.sock"
         self.process: subprocess.Popen[bytes] | None = None
@@ -37,7 +38,9 @@ class PrivateRedis:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.persist else "no",
+                "--appendfsync",
+                "always",
                 "--dir",
                 str(self.dir),
             ],
