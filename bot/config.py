@@ -89,6 +89,11 @@ class Settings:
     log_format: str = "json"  # json | text
     log_level: str = "INFO"
     socket_down_threshold_seconds: int = 120
+    # Work after the acknowledgement
+    workers: int = 16  # threads doing acknowledged work
+    queue_limit: int = 200  # work waiting for a thread before commands and buttons hear "busy"
+    reply_retry_seconds: int = 1800  # how long a reply Slack refuses is tried again
+    drain_seconds: float = 20.0  # SIGTERM: finish work this long, then leave it to the others
 
     @property
     def has_slack_tokens(self) -> bool:
@@ -241,6 +246,10 @@ class _Reader:
             socket_down_threshold_seconds=self.number(
                 "ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400
             ),
+            workers=self.number("ACRBOT_WORKERS", 16, int, 1, 256),
+            queue_limit=self.number("ACRBOT_QUEUE_LIMIT", 200, int, 0, 10000),
+            reply_retry_seconds=self.number("ACRBOT_REPLY_RETRY_SECONDS", 1800, int, 900, 86400),
+            drain_seconds=self.number("ACRBOT_DRAIN_SECONDS", 20.0, float, 1, 3600),
         )
         knowledge_problem = _knowledge_variable_problem(settings.knowledge_dir)
         if knowledge_problem:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.access import Access
 from bot.audit import Auditor
 from bot.config import Settings
-from bot.jobs import Jobs
+from bot.jobs import Jobs, Schedule
 from bot.knowledge import KnowledgeBase
 from bot.learning import Lessons
 from bot.matching import Matcher
@@ -96,7 +96,15 @@ class Services:
 
     @cached_property
     def jobs(self) -> Jobs:
-        return Jobs()
+        """Acknowledged work: a bounded pool over the durable queue in the store."""
+        settings = self.settings
+        return Jobs(
+            self.store,
+            workers=settings.workers,
+            queue_limit=settings.queue_limit,
+            schedule=Schedule(retry_for=float(settings.reply_retry_seconds)),
+            clock=self.clock,
+        )
 
     def warm(self) -> None:
         """Build what a request would otherwise build on first use (the knowledge index)."""

@@ -11,8 +11,11 @@ dispatch — signature check, listener matching, acknowledgement — and nothing
 
 Listeners run with ``process_before_response``: each one acknowledges in the request's own
 thread (help and faq answer inside the acknowledgement) and hands the rest of its work to the
-services' job pool, which ``stop`` drains: an event acknowledged to Slack is never lost on
-SIGTERM. HTTP mode serves Bolt's WSGI adapter with waitress at /slack/events.
+services' job pool as a durable job (``bot.jobs``, ``handlers/replies.py``): work acknowledged
+to Slack is done by this replica, or by another one if this one dies or stops first. On
+SIGTERM ``stop`` finishes the jobs it holds within ``ACRBOT_DRAIN_SECONDS`` and gives the rest
+back to the queue. HTTP mode serves Bolt's WSGI adapter with waitress at /slack/events, behind
+the gate of ``bot.http_gate`` (bounded, signed, well-formed requests only).
 """
 
 from __future__ import annotations
@@ -23,20 +26,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse, Respond
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_bolt.middleware import Middleware
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.config import Settings
+from bot.http_gate import MAX_BODY, gate
 from bot.observe.liveness import HEALTH
 from bot.observe.logging import event
 from bot.observe.metrics import HTTP_QUEUE
@@ -53,30 +51,25 @@ HTTP_THREADS = 16
 # How often the Socket Mode client checks its link (and so how soon a dropped one is
 # reopened): slack_sdk's own default, where Bolt's adapter would use 10 s.
 SOCKET_PING_INTERVAL = 5.0
-DRAIN_SECONDS = 30.0
+# The requests already read are answered within this; it is part of ACRBOT_DRAIN_SECONDS.
+ACK_DRAIN_SECONDS = 5.0
 
 
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client: SLACK_API_URL honoured; 429 waits Retry-After and tries again."""
+def web_client(settings: Settings) -> Any:
+    """The Web API client (``handlers.replies.DurableClient``), SLACK_API_URL honoured."""
+    from handlers.replies import web_client as durable_client
+
     base_url = settings.slack_api_url or DEFAULT_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=base_url,
-        timeout=15,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    return durable_client(settings.slack_bot_token, base_url)
 
 
-def build_app(settings: Settings, services: Services, client: WebClient | None = None) -> App:
+def build_app(settings: Settings, services: Services, client: Any = None) -> App:
     """The Bolt app with every listener registered. Calls auth.test (raises on a bad token)."""
     from handlers import register_all
-    from handlers.context import SERVICES
+    from handlers.context import BODY, SERVICES
+    from handlers.replies import attach
 
     http = settings.mode == "http"
     client = client or web_client(settings)
@@ -86,14 +79,14 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         request_verification_enabled=http,
         # listeners acknowledge in the request's thread and hand their work to the job pool
         process_before_response=True,
-        listener_executor=services.jobs.executor,
         # no OAuth flow: a single-workspace app with a bot token
         oauth_settings=None,
         installation_store=None,
     )
 
-    app.use(_AttachServices(services, SERVICES))
+    app.use(_AttachServices(services, SERVICES, BODY, client))
     register_all(app)
+    attach(app, services, client)
     if settings.audit_channel:
 
         def post(channel: str, text: str) -> None:
@@ -104,47 +97,40 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
 
 
 class _AttachServices(Middleware):
-    """Puts the process's services in every request's context, where listeners find them.
+    """Puts the process's services and the request's body in its context, where listeners
+    find them, and makes its ``client`` and ``respond`` durable (``handlers.replies``): the
+    app's one client instead of Bolt's copy per request, ``DurableRespond`` for respond.
 
     A Middleware object rather than a function: Bolt calls it directly, without building
     keyword arguments for it on every request (the acknowledgement is on the hot path).
     """
 
-    def __init__(self, services: Services, key: str) -> None:
+    def __init__(self, services: Services, key: str, body_key: str, client: Any) -> None:
+        from handlers.replies import DurableRespond
+
         self.services = services
         self.key = key
+        self.body_key = body_key
+        self.client = client
+        self.durable = DurableRespond
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
-        req.context[self.key] = self.services
+        context = req.context
+        context[self.key] = self.services
+        context[self.body_key] = req.body
+        context["client"] = self.client
+        if context.response_url:
+            respond = context.respond  # Bolt builds it on first use
+            if isinstance(respond, Respond):
+                context["respond"] = self.durable(respond, self.client)
         return next()
 
 
-def refuse_garbled_timestamps(inner: Any) -> Any:
-    """401 for a request whose X-Slack-Request-Timestamp is not a number.
-
-    Bolt would answer 500 (its verifier raises on such a header); it is simply a request Slack
-    did not sign, so it gets the same 401 as any other bad signature.
-    """
-
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        stamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
-        if stamp is not None and not str(stamp).strip().isdigit():
-            body = b'{"error": "invalid request"}'
-            start_response(
-                "401 Unauthorized",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        return inner(environ, start_response)
-
-    return wsgi
-
-
-def http_front(app: App) -> Any:
-    """The WSGI application HTTP mode serves: Bolt's adapter behind the timestamp check."""
-    return refuse_garbled_timestamps(SlackRequestHandler(app, path=EVENTS_PATH))
+def http_front(app: App, signing_secret: str) -> Any:
+    """The WSGI application HTTP mode serves: Bolt's adapter behind the gate."""
+    return gate(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, path=EVENTS_PATH)
 
 
 class SlackBot:
@@ -169,6 +155,7 @@ class SlackBot:
         return int(self._http.effective_port) if self._http is not None else None
 
     def start(self) -> None:
+        self.services.jobs.run_background()  # due jobs in (kept replies, other replicas' work)
         if self.settings.mode == "http":
             self._start_http()
         else:
@@ -179,7 +166,7 @@ class SlackBot:
     def _start_http(self) -> None:
         from waitress.server import create_server
 
-        wsgi = http_front(self.app)
+        wsgi = http_front(self.app, self.settings.slack_signing_secret or "")
         self._http = create_server(
             wsgi,
             host=self.settings.host,
@@ -187,6 +174,8 @@ class SlackBot:
             threads=HTTP_THREADS,
             ident="acrbot",
             clear_untrusted_proxy_headers=True,
+            # refused from the Content-Length before the body is read (waitress: >= limit)
+            max_request_body_size=MAX_BODY + 1,
         )
         # waitress warns on every request while the queue is longer than the idle threads:
         # a log line per request under load. The depth is a gauge on /metrics instead.
@@ -205,15 +194,20 @@ class SlackBot:
         event(log, "serve.connected", mode="socket")
 
     def _watch(self) -> None:
-        """Every second: Socket Mode connection state and a heartbeat through the worker pool."""
+        """Every second: Socket Mode connection state, and whether the worker pool moves.
+
+        The pool beats while it is idle or finished something lately; full of work that
+        finishes nothing for a minute, it is stuck and /healthz says so.
+        """
+        jobs = self.services.jobs
         while not self._stopping.wait(1.0):
             if self._socket is not None:
                 if self._socket.client.is_connected():
                     HEALTH.socket_connected()
                 else:
                     HEALTH.socket_disconnected()
-            if not self.services.jobs.submit("heartbeat", HEALTH.heartbeat):
-                return  # the pool is shutting down
+            if jobs.pending == 0 or time.monotonic() - jobs.last_finished < 2.0:
+                HEALTH.heartbeat()
 
     def _stop_http(self) -> None:
         """Stop accepting, answer the requests already read, send the answers, then close.
@@ -224,7 +218,7 @@ class SlackBot:
         from waitress import wasyncore
 
         server = self._http
-        deadline = time.monotonic() + DRAIN_SECONDS
+        deadline = time.monotonic() + ACK_DRAIN_SECONDS
         server.accepting = False
         server.del_channel()  # the listening socket: no new connections from here on
         server.socket.close()
@@ -242,19 +236,37 @@ class SlackBot:
             self._http_thread.join(max(0.1, deadline - time.monotonic()))
 
     def ready(self) -> bool:
-        return HEALTH.slack_auth_ok and self.services.store.ping()
+        """Ready once Slack accepted the token, until SIGTERM. A Redis outage does not make a
+        replica unready: it still acknowledges, triages and answers (de-duplicating within
+        the process), while a Service without ready replicas would answer nothing at all.
+        The outage shows in /metrics (acrbot_store_degraded) and in `/acr help`."""
+        return HEALTH.slack_auth_ok and not self._stopping.is_set()
 
     def stop(self) -> None:
-        """Stop taking new work, finish what was acknowledged, release everything."""
+        """Stop taking requests; finish the jobs held here within ACRBOT_DRAIN_SECONDS, give
+        the rest back to the queue (another replica does them); release everything."""
         if self._stopping.is_set():
             return
         self._stopping.set()
+        began = time.monotonic()
         event(log, "serve.stopping", mode=self.settings.mode)
         if self._socket is not None:
             # envelopes not acknowledged yet are delivered again by Slack to another connection
             self._socket.close()  # type: ignore[no-untyped-call]
         if self._http is not None:
             self._stop_http()
-        self.services.jobs.drain()
+        left = max(0.5, self.settings.drain_seconds - (time.monotonic() - began))
+        given_back = self.services.jobs.stop(left)
+        if given_back:
+            shared = self.services.store.kind == "redis"
+            event(
+                log,
+                "serve.gave_back" if shared else "serve.unfinished",
+                logging.WARNING if shared else logging.ERROR,
+                jobs=given_back,
+                detail="left in the queue for another replica"
+                if shared
+                else "no shared store: this work ends with the process",
+            )
         self.services.store.close()
         event(log, "serve.stopped", mode=self.settings.mode)

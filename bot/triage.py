@@ -203,16 +203,23 @@ class Triage:
 
     # -- messages -------------------------------------------------------------------------
 
-    def claim_event(self, event_id: str | None) -> bool:
-        """True for the first delivery of an event across every replica; False for repeats."""
+    def claim_event(self, event_id: str | None, owner: str | None = None) -> bool:
+        """True for the first delivery of an event across every replica; False for repeats
+        (a job done again by ``owner``, the job's id, is no repeat)."""
         if not event_id:
             return True
-        return self.store.claim(self._event_key(event_id), EVENT_TTL)
+        return self.store.claim(self._event_key(event_id), EVENT_TTL, owner)
 
-    def decide(self, paste: Paste, locale_of: LocaleLookup | None = None) -> Decision:
-        """The whole decision for one paste; claims in the store make it happen once."""
+    def decide(
+        self, paste: Paste, locale_of: LocaleLookup | None = None, owner: str | None = None
+    ) -> Decision:
+        """The whole decision for one paste; claims in the store make it happen once.
+
+        ``owner`` (the job's id) holds the claims, so the same job done again by another
+        replica decides the same way instead of taking its own paste for a duplicate.
+        """
         thread = paste.reply_thread
-        if not self.claim_event(paste.event_id):
+        if not self.claim_event(paste.event_id, owner):
             return Decision(Outcome.DUPLICATE, self.default_language, thread)
         match = self.lessons.apply(paste.text, self.matcher.match(paste.text))
         asked = paste.direct or paste.mention
@@ -221,7 +228,7 @@ class Triage:
         if match.topic is None and not asked and not suggest:
             TRIAGE_OUTCOME.labels(topic="none").inc()
             return Decision(Outcome.SILENT, self.default_language, thread, match)
-        if not self.store.claim(self._message_key(paste), MESSAGE_TTL):
+        if not self.store.claim(self._message_key(paste), MESSAGE_TTL, owner):
             return Decision(Outcome.DUPLICATE, self.default_language, thread, match)
         lang = self.language(paste.text, match.question, paste.user_id, locale_of)
         if suggest:
@@ -234,7 +241,7 @@ class Triage:
         if window > 0:
             key = self._repeat_key(paste, match.topic)
             earlier = self.store.get(key)
-            if earlier:
+            if earlier and earlier != thread:
                 return Decision(Outcome.REPEAT, lang, thread, match, earlier_thread=earlier)
             self.store.set(key, thread, ttl=window)
         return Decision(Outcome.ANSWER, lang, thread, match)

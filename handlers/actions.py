@@ -65,10 +65,9 @@ def register(app: App) -> None:
 
 
 def _later(ack: Ack, context: BoltContext, work: Any, body: Body, respond: Respond) -> None:
-    """Acknowledge, count the click, hand ``work(services, body, respond, client)`` over."""
-    ack()
+    """Count the click, hand ``work(services, body, respond, client)`` over, acknowledge."""
     EVENTS_RECEIVED.labels(kind="action").inc()
-    hand_off(context, work.__name__, work, body, respond, context.client, respond=respond)
+    hand_off(context, work.__name__, work, body, respond, context.client, respond=respond, ack=ack)
 
 
 def on_helped(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:

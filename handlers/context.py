@@ -1,9 +1,10 @@
 """What every listener needs besides Bolt's own arguments: the services, ids, a caller, a hand-off.
 
 The app factory (``bot.slack_app``) puts the process's :class:`Services` in each request's
-context; ``services_of`` takes it out. Listeners acknowledge first and pass the rest of their
-work to ``hand_off``, which runs it on the services' job pool and turns a bug into a private
-apology with a reference (also in the log), never silence or a stack trace.
+context; ``services_of`` takes it out. Listeners pass their work to ``hand_off``, which keeps
+it as a durable job (``bot.jobs``: done by this replica now, or by another if this one dies),
+gives the acknowledgement (or "busy, try again" when the pool is full) and turns a bug into a
+private apology with a reference (also in the log), never silence or a stack trace.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.access import SLACK, Caller
+from bot.jobs import Accepted
 from bot.observe.logging import event
 from bot.render.words import words
 from bot.services import Services
+from handlers.replies import REDO, REQUEST
 
 log = logging.getLogger("handlers")
 
 SERVICES = "acrbot_services"  # the key in Bolt's request context
+BODY = "acrbot_body"  # the request's parsed body: what a job is done again from
 
 # What a Web API call raises when it fails: an error answer from Slack (SlackApiError is a
 # SlackClientError), or, once the connection retries are spent, the socket's own error,
@@ -44,8 +48,15 @@ def hand_off(
     work: Callable[..., None],
     *args: Any,
     respond: Respond | None = None,
-) -> None:
-    """Run ``work(services, *args)`` after the acknowledgement, on the job pool."""
+    ack: Ack | None = None,
+    lang: str | None = None,
+) -> bool:
+    """Run ``work(services, *args)`` after the acknowledgement, as a durable job.
+
+    With ``ack`` (commands, buttons, shortcuts) the acknowledgement is given here: empty when
+    the work was taken, "busy, try again" when the pool is full (False). Without it (events,
+    which Bolt acknowledges), a full pool leaves the job in the queue for whoever has room.
+    """
     services = services_of(context)
 
     def guarded() -> None:
@@ -58,9 +69,35 @@ def hand_off(
                 apology = words(services.default_language)["internal"].format(ref=reference)
                 private(respond)(text=apology, response_type="ephemeral")
 
-    if not services.jobs.submit(name, guarded):
-        # the pool is drained only after the front stops reading requests; never silently
-        event(log, "job.refused", logging.WARNING, work=name)
+    if context.get(REDO):
+        # this request is a job done again (another replica died, or gave it back): do it here
+        if ack is not None:
+            ack()
+        guarded()
+        return True
+    body = context.get(BODY) or {}
+    job_id = job_id_of(body)
+    data = {"body": body}
+    taken = services.jobs.start(REQUEST, job_id, data, guarded)
+    if taken is Accepted.BUSY:
+        event(log, "job.busy", logging.WARNING, work=name, job=job_id)
+        if ack is not None:
+            ack(text=words(lang or services.default_language)["busy"])
+            return False
+        services.jobs.defer(REQUEST, job_id, data)
+    elif taken is Accepted.DUPLICATE:
+        event(log, "job.duplicate", work=name, job=job_id)
+    if ack is not None:
+        ack()
+    return True
+
+
+def job_id_of(body: dict[str, Any]) -> str:
+    """A job's id: Slack's event id for events (its retries carry the same one, so they are
+    duplicates); commands and clicks are never sent twice, each is a job of its own."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    return f"request:{uuid.uuid4().hex}"
 
 
 def action_value(body: dict[str, Any]) -> str:

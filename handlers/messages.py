@@ -2,18 +2,21 @@
 
 The listeners only filter (bots, edits, deletions get nothing) and hand the paste to the job
 pool; Bolt acknowledges the event as soon as they return. Triage (``bot.triage``) decides;
-the reply is rendered here and posted in the paste's thread.
+the reply is rendered here and posted in the paste's thread. Event types no listener wants
+are acknowledged too (a 404 would only make Slack send them again).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.jobs import current_job
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
@@ -32,6 +35,11 @@ _ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 def register(app: App) -> None:
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)
+    app.event(re.compile(".*"))(on_other_event)  # last: only what no listener above took
+
+
+def on_other_event(event: dict[str, Any]) -> None:
+    EVENTS_RECEIVED.labels(kind="other").inc()
 
 
 def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
@@ -76,7 +84,9 @@ def _paste(event: dict[str, Any], body: dict[str, Any], mention: bool) -> Paste 
 def answer(services: Services, client: WebClient, paste: Paste) -> None:
     """Decide, then post the reply in the paste's thread (or nothing)."""
     triage = services.triage
-    decision = triage.decide(paste, locale_lookup(client))
+    job = current_job()
+    # claims held by this job's id: the job done again (another replica) keeps them
+    decision = triage.decide(paste, locale_lookup(client), owner=job.job_id if job else None)
     event(
         log,
         "triage.decided",
@@ -92,7 +102,7 @@ def answer(services: Services, client: WebClient, paste: Paste) -> None:
         return
     blocks, text = _render(services, client, paste, decision)
     try:
-        client.chat_postMessage(
+        sent = client.chat_postMessage(
             channel=paste.channel_id, thread_ts=decision.thread_ts, text=text, blocks=blocks
         )
     except SLACK_FAILURES as exc:
@@ -100,7 +110,9 @@ def answer(services: Services, client: WebClient, paste: Paste) -> None:
         event(log, "triage.post_failed", logging.ERROR, channel=paste.channel_id, error=error)
         triage.release(paste, decision)
         return
-    event(log, "triage.posted", channel=paste.channel_id, outcome=decision.outcome.value)
+    # kept: Slack fails for now; the reply is posted later, by whichever replica is alive
+    name = "triage.kept" if sent.get("kept") else "triage.posted"
+    event(log, name, channel=paste.channel_id, outcome=decision.outcome.value)
 
 
 def _suggest(services: Services, client: WebClient, paste: Paste, decision: Decision) -> None:

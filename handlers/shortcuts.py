@@ -24,9 +24,17 @@ def register(app: App) -> None:
 
 
 def on_triage(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
     EVENTS_RECEIVED.labels(kind="shortcut").inc()
-    hand_off(context, "shortcut", triage_message, body, respond, context.client, respond=respond)
+    hand_off(
+        context,
+        "shortcut",
+        triage_message,
+        body,
+        respond,
+        context.client,
+        respond=respond,
+        ack=ack,
+    )
 
 
 def triage_message(

@@ -1,5 +1,6 @@
 """`/acr`: acknowledge at once; instant commands (help, faq) answer inside the acknowledgement,
-every other command is handed to the job pool and answers through the response_url.
+every other command is handed to the job pool and answers through the response_url (a full
+pool answers "busy, try again" in the acknowledgement instead).
 
 The command is parsed against the command table (``bot.commands``); the table entry says
 whether it is instant, what it may do and how it is rendered. Bad input is answered in the
@@ -61,8 +62,9 @@ def on_acr(
         # learn the caller's locale after answering, so the next answer uses it
         services.triage.learn_locale_later(user, locale_lookup(client), services.jobs.submit)
         return
-    ack()
-    hand_off(context, spec.name, run_command, invocation, command, client, respond)
+    hand_off(
+        context, spec.name, run_command, invocation, command, client, respond, ack=ack, lang=lang
+    )
 
 
 def run_command(

@@ -22,3 +22,13 @@ STORE_DEGRADED = Gauge("acrbot_store_degraded", "1 while the shared store is unr
 HTTP_QUEUE = Gauge(
     "acrbot_http_queue_depth", "HTTP requests waiting for a worker thread (HTTP mode)"
 )
+JOBS_PENDING = Gauge("acrbot_jobs_pending", "Jobs queued or running in this process")
+JOBS_BACKLOG = Gauge(
+    "acrbot_jobs_backlog", "Jobs in the shared queue (held, waiting for room, or for a retry)"
+)
+REPLIES_KEPT = Counter(
+    "acrbot_replies_kept_total", "Replies Slack refused for now, kept to be posted again"
+)
+REPLIES_ABANDONED = Counter(
+    "acrbot_replies_abandoned_total", "Kept replies given up after the retry window"
+)

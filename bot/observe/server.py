@@ -85,7 +85,10 @@ def _threshold_from_environment() -> float:
 
 def readiness(health: HealthState, ready: ReadyCheck) -> tuple[bool, dict[str, Any]]:
     """Ask the readiness callable; an exception counts as not ready, with its type as reason."""
-    body: dict[str, Any] = {"slack_auth_ok": health.slack_auth_ok}
+    body: dict[str, Any] = {
+        "slack_auth_ok": health.slack_auth_ok,
+        "store_degraded": health.store_degraded,
+    }
     try:
         ok = bool(ready())
     except Exception as exc:  # a failing check must answer 503, not kill the server

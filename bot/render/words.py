@@ -82,6 +82,8 @@ WORDS: dict[str, dict[str, str]] = {
         "not_available": "`/acr {command}` is not available in this build yet.",
         "internal": "Something went wrong on my side (reference `{ref}`). Please try again.",
         "not_in_channel": "I can't post there: invite me to the channel first (`/invite @bot`).",
+        "busy": "I'm busy with other requests right now: nothing was done. Try again in a minute.",
+        "too_long": "That is too long for a command ({length} characters; at most {limit}).",
     },
     "ru": {
         "cause": "Причина",
@@ -147,6 +149,8 @@ WORDS: dict[str, dict[str, str]] = {
         "not_available": "`/acr {command}` в этой сборке пока недоступна.",
         "internal": "У меня что-то сломалось (код `{ref}`). Попробуйте ещё раз.",
         "not_in_channel": "Не могу писать в этот канал: сначала пригласите меня (`/invite @bot`).",
+        "busy": "Я сейчас занят другими запросами, ничего не сделано. Попробуйте через минуту.",
+        "too_long": "Слишком длинная команда ({length} символов; не больше {limit}).",
     },
 }
 

@@ -128,7 +128,7 @@ class LocalBot:
             status.append(line)
             return lambda data: None
 
-        chunks = http_front(self.app)(environ, start_response)
+        chunks = http_front(self.app, SIGNING_SECRET)(environ, start_response)
         answer = b"".join(chunks).decode("utf-8")
         return int(status[0].split()[0]), answer
 

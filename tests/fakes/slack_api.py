@@ -69,6 +69,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    answered: int | None = None  # the status sent back (0: the connection was dropped)
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -127,6 +128,7 @@ class FakeSlackAPI:
         self.scopes = manifest_scopes()  # what the bot token may do
         self._lock = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
+        self.outages: dict[str, _Failure] = {}  # method → the answer while Slack is down
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -173,6 +175,22 @@ class FakeSlackAPI:
             self._failures.setdefault(method, []).append(
                 _Failure(status, {"ok": False, "error": error}, headers)
             )
+
+    def go_down(
+        self, method: str, status: int = 500, error: str = "internal_error", retry_after: int = 1
+    ) -> None:
+        """Answer every call of ``method`` with this failure until ``come_back``."""
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        with self._lock:
+            self.outages[method] = _Failure(status, {"ok": False, "error": error}, headers)
+
+    def come_back(self, method: str) -> None:
+        with self._lock:
+            self.outages.pop(method, None)
+
+    def accepted(self, method: str, **params: Any) -> list[Call]:
+        """Calls of ``method`` that Slack answered 200 (what people would see)."""
+        return [c for c in self.find(method, **params) if c.answered == 200]
 
     def find(self, method: str, **params: Any) -> list[Call]:
         """Calls of ``method`` (a Web API method, or "hook") whose params include ``params``."""
@@ -228,8 +246,16 @@ class FakeSlackAPI:
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._lock:
+            down = self.outages.get(method)
+            if down is not None:
+                return down
             queue = self._failures.get(method)
             return queue.pop(0) if queue else None
+
+    def _answered(self, call: Call, status: int) -> None:
+        with self._lock:
+            call.answered = status
+            self._lock.notify_all()
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method not in METHOD_SCOPES:
@@ -298,17 +324,21 @@ class FakeSlackAPI:
                 params = _parse(raw, self.headers.get("Content-Type", ""))
                 if method == "hook":
                     params["hook"] = self.path
-                fake._record(Call(method, params, {k.lower(): v for k, v in self.headers.items()}))
+                call = Call(method, params, {k.lower(): v for k, v in self.headers.items()})
+                fake._record(call)
                 pause = fake.delay.get(method)
                 if pause:
                     time.sleep(pause)
                 failure = fake._take_failure(method)
                 if failure is not None and failure.status == 0:
+                    fake._answered(call, 0)
                     self.close_connection = True
                     return
                 if failure is not None:
+                    fake._answered(call, failure.status)
                     self._send(failure.status, failure.body, failure.headers)
                     return
+                fake._answered(call, 200)
                 if method == "hook":
                     self._send(200, None, {})
                     return

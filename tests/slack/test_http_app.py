@@ -215,22 +215,31 @@ def test_rate_limited_reply_waits_and_is_still_posted(http_bot: LocalBot) -> Non
     assert calls[1].params["thread_ts"] == calls[0].params["thread_ts"]
 
 
-def test_unreachable_slack_loses_no_reply_the_retry_answers(http_bot: LocalBot) -> None:
-    """Slack unreachable through every retry of a reply: logged, and the redelivery answers."""
+def test_unreachable_slack_loses_no_reply_it_is_posted_later_once(http_bot: LocalBot) -> None:
+    """Slack unreachable through the connection retry: the reply is kept, posted once after
+    the backoff, and Slack's redelivery of the event changes nothing."""
     channel = p.new_channel()
-    for _ in range(3):  # the first try and both connection retries find no answer
+    for _ in range(2):  # the first try and the connection retry find no answer
         http_bot.slack.fail_next("chat.postMessage", status=0)
     body = p.message_event(p.FIREWALL_PASTE, channel=channel)
     send_event(http_bot, body)
     http_bot.idle()
-    (failed,) = http_bot.events("triage.post_failed", channel=channel)
-    assert failed["error"] == "RemoteDisconnected"
-    send_event(http_bot, body, retry=1)
+    (kept,) = http_bot.events("reply.kept", channel=channel)
+    assert kept["error"] == "RemoteDisconnected"
+    assert send_event(http_bot, body, retry=1) == 200
     http_bot.idle()
-    assert http_bot.events("triage.posted", channel=channel)
+    assert http_bot.services.jobs.sweep() == 0  # not due before its backoff
+    http_bot.clock.advance(5)
+    assert http_bot.services.jobs.sweep() == 1
+    http_bot.idle()
     calls = http_bot.slack.find("chat.postMessage", channel=channel)
-    assert len(calls) == 4
+    assert [c.answered for c in calls] == [0, 0, 200]
     assert calls[-1].params["thread_ts"] == body["event"]["ts"]
+    assert calls[-1].params["blocks"] == calls[0].params["blocks"]
+    http_bot.clock.advance(600)
+    http_bot.services.jobs.sweep()
+    http_bot.idle()
+    assert len(http_bot.slack.find("chat.postMessage", channel=channel)) == 3
 
 
 def test_help_is_private_and_lists_every_subcommand(http_bot: LocalBot) -> None:
