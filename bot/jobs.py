@@ -262,6 +262,8 @@ class Jobs:
         event(log, "job.failed", logging.ERROR, job=name, ref=reference)
 
     def _run_job(self, job: JobRun, run: Callable[[], None]) -> None:
+        if job.released:
+            return  # given back before it started: another replica does it
         token = _CURRENT.set(job)
         try:
             run()
@@ -380,9 +382,13 @@ class Jobs:
                 self._lock.wait(remaining)
         return True
 
-    def stop(self, timeout: float) -> int:
+    def stop(self, timeout: float, settle: float = 0.0) -> int:
         """Take no more work; finish what is held within ``timeout`` seconds, then give the
-        rest back to the queue (due now) for another replica. Returns how many were given back.
+        rest back to the queue for another replica. Returns how many were given back.
+
+        Given-back jobs post nothing more here. They become due after ``settle`` seconds,
+        which this process spends letting posts already on their way to Slack come back and
+        be recorded as sent, so the replica doing the job again does not post them twice.
         """
         with self._lock:
             self._stopping = True
@@ -391,10 +397,12 @@ class Jobs:
             return 0
         with self._lock:
             held = list(self._held.values())
-        now = self.clock()
+        due = self.clock() + settle
         for job in held:
             job.released = True
-            self.store.reschedule(QUEUE, job.job_id, job.payload, now)
+            self.store.reschedule(QUEUE, job.job_id, job.payload, due)
+        if settle > 0:
+            self.wait_idle(settle)
         return len(held)
 
     def drain(self) -> None:

@@ -51,8 +51,10 @@ HTTP_THREADS = 16
 # How often the Socket Mode client checks its link (and so how soon a dropped one is
 # reopened): slack_sdk's own default, where Bolt's adapter would use 10 s.
 SOCKET_PING_INTERVAL = 5.0
-# The requests already read are answered within this; it is part of ACRBOT_DRAIN_SECONDS.
+# Parts of ACRBOT_DRAIN_SECONDS: the requests already read are answered within the first;
+# the last lets posts already on their way to Slack return after the rest was given back.
 ACK_DRAIN_SECONDS = 5.0
+SETTLE_SECONDS = 5.0
 
 
 def web_client(settings: Settings) -> Any:
@@ -255,8 +257,10 @@ class SlackBot:
             self._socket.close()  # type: ignore[no-untyped-call]
         if self._http is not None:
             self._stop_http()
-        left = max(0.5, self.settings.drain_seconds - (time.monotonic() - began))
-        given_back = self.services.jobs.stop(left)
+        # the last part of the drain lets posts on their way come back (recorded as sent)
+        settle = min(SETTLE_SECONDS, self.settings.drain_seconds / 4)
+        left = max(0.5, self.settings.drain_seconds - settle - (time.monotonic() - began))
+        given_back = self.services.jobs.stop(left, settle)
         if given_back:
             shared = self.services.store.kind == "redis"
             event(
