@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.mrkdwn import line, quote
 from bot.observe.logging import event
 from bot.store import Store
 
@@ -45,13 +46,22 @@ class AuditEntry:
         }
 
     def sentence(self) -> str:
-        where = f" in <#{self.where}>" if self.where and self.where[:1] in "CGD" else ""
-        who = f"<@{self.who}>" if self.who[:1] in "UW" else self.who
-        runs = f" runs: {', '.join(self.run_ids[:20])}" if self.run_ids else ""
+        """One line for the audit channel; what users typed (the registry argument, a refusal
+        quoting it) is quoted, so a line can neither ping, nor close its code span, nor
+        start a line of its own."""
+        where = f" in <#{self.where}>" if _slack_id(self.where, "CGD") else ""
+        who = f"<@{self.who}>" if _slack_id(self.who, "UW") else quote(self.who)
+        runs = f" runs: {quote(', '.join(self.run_ids[:20]), 1000)}" if self.run_ids else ""
         more = f" (+{len(self.run_ids) - 20} more)" if len(self.run_ids) > 20 else ""
-        detail = f" — {self.detail}" if self.detail else ""
-        registry = f" `{self.registry}`" if self.registry else ""
-        return f"{who}{where}: `{self.command}`{registry} → {self.outcome}{detail}{runs}{more}"
+        detail = f" — {line(self.detail)}" if self.detail else ""
+        registry = f" `{quote(self.registry)}`" if self.registry else ""
+        command = quote(self.command)
+        return f"{who}{where}: `{command}`{registry} → {quote(self.outcome)}{detail}{runs}{more}"
+
+
+def _slack_id(value: str | None, kinds: str) -> bool:
+    """A Slack id of one of ``kinds`` (U…, C…): safe inside <@…> or <#…>."""
+    return value is not None and value[:1] in kinds and value.isalnum() and value.isupper()
 
 
 class Auditor:

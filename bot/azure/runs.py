@@ -19,6 +19,7 @@ from bot.azure.arm_errors import Target, translate
 from bot.azure.clients import TASKS_API, Arm
 from bot.azure.reports import CancelResult, RegistryRef, RunInfo, RunsReport
 from bot.errors import AzureError, BadInput
+from bot.mrkdwn import quote
 
 ACTIVE = ("Running", "Queued", "Started")
 TERMINAL = ("Succeeded", "Failed", "Canceled", "Error", "Timeout")
@@ -29,7 +30,8 @@ _TASK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 def check_task_name(task: str | None) -> None:
     if task is not None and not _TASK.match(task):
         raise BadInput(
-            f"`{task}` is not a task name: use 1 to 50 letters, digits, dashes or underscores."
+            f"`{quote(task)}` is not a task name: use 1 to 50 letters, digits, dashes or "
+            "underscores."
         )
 
 

@@ -26,6 +26,7 @@ from bot.commands.spec import Audit, CommandSpec, Option, Param, Request
 from bot.errors import BadInput
 from bot.knowledge import KnowledgeBase
 from bot.matching import Candidate
+from bot.mrkdwn import quote
 from bot.render import azure_blocks, azure_text
 from bot.render import blocks as render
 from bot.render.text import HelpLine, faq_text, help_text
@@ -56,8 +57,8 @@ def _status(value: str, lang: str) -> str:
         statuses = ", ".join(RUN_STATUSES)
         raise BadInput(
             {
-                "en": f"Unknown status `{value}`. Use one of: {statuses}.",
-                "ru": f"Неизвестный статус `{value}`. Допустимые: {statuses}.",
+                "en": f"Unknown status `{quote(value)}`. Use one of: {statuses}.",
+                "ru": f"Неизвестный статус `{quote(value)}`. Допустимые: {statuses}.",
             }[lang]
         )
     return found[0]
@@ -72,7 +73,7 @@ def _top(value: str, lang: str) -> int:
         top = int(value)
     except ValueError:
         but = "not" if lang == "en" else "а не"
-        raise BadInput(f"{sentence}, {but} `{value}`.") from None
+        raise BadInput(f"{sentence}, {but} `{quote(value)}`.") from None
     if not 1 <= top <= 100:
         raise BadInput(f"{sentence}.")
     return top

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.knowledge import LANGUAGES, Entry, KnowledgeBase
 from bot.matching import Candidate, Match
+from bot.mrkdwn import quote
 from bot.render.words import words
 
 # One /acr subcommand in the help: its usage line and its summary per language.
@@ -86,7 +87,8 @@ def match_text(
     entry = kb[match.topic]
     text = answer_text(entry, lang, match.registry)
     if match.matched_on:
-        text += f"\n\n_{w['why_matched']}: “{match.matched_on}” ({match.score:.0f}/100)_"
+        on = quote(match.matched_on, 200)
+        text += f"\n\n_{w['why_matched']}: “{on}” ({match.score:.0f}/100)_"
     return text
 
 
@@ -99,7 +101,7 @@ def help_text(
     w = words(lang)
     lines = []
     if unknown:
-        lines.append(w["did_you_mean"].format(unknown=unknown))
+        lines.append(w["did_you_mean"].format(unknown=quote(unknown)))
         if suggestion:
             lines.append(w["suggest"].format(suggestion=suggestion))
         lines.append("")
@@ -111,5 +113,5 @@ def help_text(
 def faq_text(kb: KnowledgeBase, query: str, candidates: list[Candidate], lang: str = "en") -> str:
     w = words(lang)
     if not candidates:
-        return w["faq_none"].format(words=query) + "\n" + w["try_faq"]
-    return w["faq_title"].format(words=query) + "\n" + candidates_text(kb, candidates, lang)
+        return w["faq_none"].format(words=quote(query)) + "\n" + w["try_faq"]
+    return w["faq_title"].format(words=quote(query)) + "\n" + candidates_text(kb, candidates, lang)
