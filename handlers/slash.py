@@ -16,6 +16,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.commands import BY_NAME, Invocation, Request, parse
+from bot.commands.grammar import MAX_TEXT
 from bot.commands.runner import answer
 from bot.errors import BadInput
 from bot.observe.logging import event
@@ -45,8 +46,9 @@ def on_acr(
     EVENTS_RECEIVED.labels(kind="command").inc()
     text = str(command.get("text") or "")
     user = str(command.get("user_id") or "")
-    # before the acknowledgement only the locale this process already knows is used
-    lang = services.triage.command_language(text, user, None)
+    # before the acknowledgement only the locale this process already knows is used (and
+    # no more of the text than a command can have: longer text is refused by the parser)
+    lang = services.triage.command_language(text[:MAX_TEXT], user, None)
     try:
         invocation = parse(text, lang)
     except BadInput as exc:
@@ -77,7 +79,7 @@ def run_command(
     """After the acknowledgement: the caller's language, the command, the private answer."""
     text = str(command.get("text") or "")
     user = str(command.get("user_id") or "")
-    lang = services.triage.command_language(text, user, locale_lookup(client))
+    lang = services.triage.command_language(text[:MAX_TEXT], user, locale_lookup(client))
     spec = BY_NAME[invocation.name]
     event(log, "command", command=spec.name, user=user)
     reply = answer(spec, _request(services, invocation, command, client, lang))

@@ -16,10 +16,14 @@ from rapidfuzz import process
 
 from bot.commands.spec import CommandSpec, Invocation, Option, Param
 from bot.errors import BadInput
+from bot.mrkdwn import quote
 from bot.render.words import words
 
 HELP = "help"
 _HELP_WORDS = ("-h", "--help", "?")
+# Characters after `/acr` that are parsed at all: the longest real command (a resource id and
+# options) is a few hundred; shlex on a megabyte took 34 s.
+MAX_TEXT = 1000
 
 
 def usage(spec: CommandSpec[Any]) -> str:
@@ -41,6 +45,8 @@ def suggest(word: str, names: Sequence[str]) -> str | None:
 
 def parse(text: str, commands: Mapping[str, CommandSpec[Any]], lang: str = "en") -> Invocation:
     """Parse the text after `/acr`. Empty or unknown subcommands become help."""
+    if len(text) > MAX_TEXT:
+        raise BadInput(words(lang)["too_long"].format(length=len(text), limit=MAX_TEXT))
     try:
         tokens = shlex.split(text.strip())
     except ValueError:
@@ -95,7 +101,7 @@ class _Binder:
             option = options.get(key.lower())
             if option is None:
                 known = ", ".join(f"--{o}" for o in options) or self.words["no_options"]
-                raise self.bad(self.words["unknown_option"].format(option=arg, known=known))
+                raise self.bad(self.words["unknown_option"].format(option=quote(arg), known=known))
             if option.flag:
                 values[option.name] = True
             else:
@@ -127,4 +133,4 @@ class _Binder:
         if len(params) == 1 and params[0].label is not None:
             what = params[0].label[self.lang]
             raise self.bad(self.words["one_only"].format(what=what, count=len(given)))
-        raise self.bad(self.words["too_many"].format(extra=" ".join(extra)))
+        raise self.bad(self.words["too_many"].format(extra=quote(" ".join(extra))))

@@ -27,6 +27,10 @@ from typing import Any
 MASK = "***"
 
 # Each pattern keeps group "keep" (what identifies the secret) and replaces the rest with MASK.
+# Every log line passes through all of them, pasted text included, so each one must take time
+# linear in the line's length: no pattern starts with an unbounded run that a failed match
+# would scan again from the next position (bounded runs, or a start that cannot sit inside
+# the run it scans: tests/resilience/test_input_limits.py feeds them 50,000 adversarial chars).
 _SECRET_PATTERNS = (
     # Slack tokens: bot/user/app-level/config/refresh tokens.
     re.compile(r"(?P<keep>\b(?:xox[abposre]|xapp|xoxe\.xox[bp])-)[A-Za-z0-9-]+"),
@@ -34,15 +38,18 @@ _SECRET_PATTERNS = (
     re.compile(
         r"(?i)(?P<keep>authorization[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+|basic\s+)?[^\s\"',}\]]+"
     ),
-    # key=value or "key": "value" for anything named like a secret.
+    # key=value or "key": "value" for anything named like a secret (the name may go on before
+    # the word: slack_bot_token=…; what precedes the match stays as it is).
     re.compile(
-        r"(?i)(?P<keep>\b[\w.-]*(?:password|passwd|pwd|secret|token|ticket|api[_-]?key|signature)"
+        r"(?i)(?P<keep>(?:password|passwd|pwd|secret|token|ticket|api[_-]?key|signature)"
         r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}&\]]+"
     ),
-    # Credentials inside URLs: scheme://user:password@host.
-    re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s/]+(?=@)"),
-    # JSON Web Tokens (Azure access tokens, federated tokens).
-    re.compile(r"(?P<keep>)\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    # Credentials inside URLs: scheme://user:password@host (each part of a bounded length).
+    re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]{0,31}://[^:/@\s]{0,128}:)[^@\s/]{1,256}(?=@)"),
+    # JSON Web Tokens (Azure access tokens, federated tokens), never inside a longer run.
+    re.compile(
+        r"(?P<keep>)(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]*+"
+    ),
     # Slack request signatures (v0=<hex>).
     re.compile(r"(?P<keep>\bv0=)[0-9a-f]{16,}"),
 )
@@ -50,6 +57,10 @@ _SECRET_KEY = re.compile(
     r"(?i)(password|passwd|secret|token|authorization|api[_-]?key|signature|credential)"
 )
 _IGNORED_TOKEN_KEYS = frozenset({"token_count", "tokens"})
+# A log line says what happened; it never carries a request or a paste whole.
+MESSAGE_LIMIT = 2000
+FIELD_LIMIT = 2000
+TRACE_LIMIT = 16000
 
 _CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "acrbot_log_context", default=None
@@ -63,10 +74,22 @@ def scrub(text: str) -> str:
     return text
 
 
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters not logged)"
+
+
 def _safe_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Mask a field outright when its *name* says it is a secret, whatever its value."""
+    """Mask a field outright when its *name* says it is a secret, whatever its value; cut
+    long strings."""
     return {
-        key: MASK if _SECRET_KEY.search(key) and key not in _IGNORED_TOKEN_KEYS and value else value
+        key: MASK
+        if _SECRET_KEY.search(key) and key not in _IGNORED_TOKEN_KEYS and value
+        else cap(value, FIELD_LIMIT)
+        if isinstance(value, str)
+        else value
         for key, value in fields.items()
     }
 
@@ -87,13 +110,13 @@ class JsonFormatter(logging.Formatter):
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
-            "event": record.getMessage(),
+            "event": cap(record.getMessage(), MESSAGE_LIMIT),
             "logger": record.name,
         }
         for key, value in _record_fields(record).items():
             payload.setdefault(key, value)
         if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
+            payload["exception"] = cap(self.formatException(record.exc_info), TRACE_LIMIT)
         return scrub(json.dumps(payload, ensure_ascii=False, default=str))
 
 
@@ -103,9 +126,10 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         extra = " ".join(f"{k}={v}" for k, v in _record_fields(record).items())
         stamp = self.formatTime(record)
-        line = f"{stamp} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
+        message = cap(record.getMessage(), MESSAGE_LIMIT)
+        line = f"{stamp} {record.levelname:<7} {message} {extra}".rstrip()
         if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+            line += "\n" + cap(self.formatException(record.exc_info), TRACE_LIMIT)
         return scrub(line)
 
 
@@ -120,16 +144,23 @@ class _ContextFilter(logging.Filter):
 
 
 class _LibraryNoise(logging.Filter):
-    """Drops library lines that say nothing an operator can act on.
+    """Drops library lines that say nothing an operator can act on, and the request body Bolt
+    puts in its line about a failed signature (anyone can send one, of any size).
 
     Bolt warns on every start that the WebClient's token wins over SLACK_BOT_TOKEN, which it
     reads by itself; both are the same token here.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (
-            record.name.startswith("slack_bolt") and "`token` will be unused" in record.getMessage()
-        )
+        if not record.name.startswith("slack_bolt"):
+            return True
+        if record.msg.__class__ is str and record.msg.startswith(_BOLT_BAD_SIGNATURE):
+            record.msg, record.args = f"{_BOLT_BAD_SIGNATURE} (request not logged)", None
+            return True
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_BAD_SIGNATURE = "Invalid request signature detected"
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

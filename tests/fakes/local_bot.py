@@ -102,9 +102,9 @@ class LocalBot:
         )
         return self.app.dispatch(request)
 
-    def post(self, body: str, headers: Mapping[str, str]) -> tuple[int, str]:
+    def post(self, body: str | bytes, headers: Mapping[str, str]) -> tuple[int, str]:
         """One request through the WSGI application waitress serves (the whole HTTP front)."""
-        raw = body.encode("utf-8")
+        raw = body.encode("utf-8") if isinstance(body, str) else body
         environ: dict[str, Any] = {
             "REQUEST_METHOD": "POST",
             "PATH_INFO": EVENTS_PATH,

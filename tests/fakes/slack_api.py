@@ -115,6 +115,9 @@ class _Server(ThreadingHTTPServer):
     # takes connections: the default backlog of 5 makes the kernel reset some of them
     request_queue_size = 256
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None  # a bot that exits while Slack is still answering hangs up: normal
+
 
 class FakeSlackAPI:
     """The fake server; ``api_url`` is the WebClient base URL, ``hook_url()`` a response_url."""

@@ -39,6 +39,9 @@ Resolver = Callable[[str, int], list[str]]
 DataClient = PipelineClient[HttpRequest, HttpResponse]
 
 CHAIN = ("tls", "challenge", "refresh-token", "access-token")
+# key="value" pairs of a WWW-Authenticate challenge; a key starts at a word's start, so a
+# long run of word characters is scanned once (linear, whatever the header holds)
+_PARAM = re.compile(r'(?<!\w)(\w+)="([^"]*)"')
 CERT_WARN_DAYS = 14
 
 
@@ -206,7 +209,7 @@ class Probes:
         if response.status_code != 401 or not header:
             problem = PROBLEMS["challenge-missing"]
             return problem.check("challenge", status=response.status_code), None
-        params = dict(re.findall(r'(\w+)="([^"]*)"', header))
+        params = dict(_PARAM.findall(header[:4096]))
         if (
             not header.lower().startswith("bearer ")
             or "realm" not in params
