@@ -174,6 +174,24 @@ def translate(exc: BaseException, target: Target) -> AzureError:
     return AzureError(f"Something unexpected went wrong while trying to {what}.", kind="unknown")
 
 
+def _retry_after(exc: HttpResponseError) -> float | None:
+    """The seconds Azure asked to wait (a Retry-After in seconds), if it said."""
+    headers = getattr(exc.response, "headers", None) or {}
+    raw = headers.get("Retry-After")
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 5400:
+        return f"{seconds / 3600:.0f} hours"
+    if seconds >= 90:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"
+
+
 def _from_http(exc: HttpResponseError, target: Target, what: str) -> AzureError:
     status = exc.status_code
     code, message = _arm_code(exc)
@@ -209,9 +227,15 @@ def _from_http(exc: HttpResponseError, target: Target, what: str) -> AzureError:
             code=code,
         )
     if status == 429 or (code and re.search(r"(?i)throttl|toomanyrequests", code)):
+        wait = _retry_after(exc)
+        later = (
+            f"Azure asks to wait {_duration(wait)} before the next try."
+            if wait is not None and wait > 60
+            else "Try again in a minute."
+        )
         return AzureError(
-            f"Azure is throttling requests (HTTP 429) and kept doing so after the bot waited "
-            f"as asked (Retry-After). Try again in a minute.{suffix}",
+            f"Azure is throttling requests (HTTP 429) while the bot tries to {what}. "
+            f"{later}{suffix}",
             kind="throttled",
             status=status,
             code=code,

@@ -1,13 +1,18 @@
 """The real Azure SDK clients, built lazily per subscription and shared by every thread.
 
-All ARM traffic goes through :meth:`Arm.call`, which counts calls and errors in the metrics and
-turns every SDK exception into a :class:`bot.errors.AzureError` with a readable sentence.
+All ARM traffic goes through :meth:`Arm.call`, which bounds it by ACRBOT_AZURE_TIMEOUT end to
+end (``bot.azure.timeouts``), counts calls and errors in the metrics and turns every SDK
+exception into a :class:`bot.errors.AzureError` with a readable sentence. Every client is built
+with :meth:`Arm.pipeline_options` (retries, time limits, the shared connection pool), so a new
+kind of client gets the same limits. At most ``CLIENTS_PER_KIND`` clients are kept per kind
+(the least recently used is closed): subscription ids come from what users type.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +26,7 @@ from azure.mgmt.containerregistrytasks import ContainerRegistryTasksMgmtClient
 
 from bot.azure.arm_errors import Target, translate
 from bot.azure.credential import build_credential
+from bot.azure.timeouts import BoundedRetryPolicy, DeadlinePolicy, within
 from bot.config import Settings
 from bot.errors import AzureError
 from bot.observe.logging import event
@@ -34,6 +40,7 @@ REGISTRY_API = "2025-11-01"
 TASKS_API = "2025-03-01-preview"
 SUBSCRIPTIONS_API = "2022-12-01"
 ANY_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+CLIENTS_PER_KIND = 32
 # Our cloud names → the SDK's, so AZURE_SDK_CLOUD_CONF in the environment cannot disagree.
 SDK_CLOUDS = {
     "public": AzureClouds.AZURE_PUBLIC_CLOUD,
@@ -57,8 +64,8 @@ class Arm:
         self._credential = credential
         self.retry_total = retry_total
         self._lock = threading.Lock()
-        self._mgmt: dict[str, ContainerRegistryManagementClient] = {}
-        self._tasks: dict[str, ContainerRegistryTasksMgmtClient] = {}
+        self._mgmt: OrderedDict[str, ContainerRegistryManagementClient] = OrderedDict()
+        self._tasks: OrderedDict[str, ContainerRegistryTasksMgmtClient] = OrderedDict()
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=pool_size)
         self._session.mount("https://", adapter)
@@ -72,16 +79,34 @@ class Arm:
             return self._credential
 
     def _options(self) -> dict[str, Any]:
-        timeout = self.settings.azure_timeout_seconds
         return {
             "credential_scopes": [self.settings.cloud["arm_audience"]],
             "cloud_setting": SDK_CLOUDS[self.settings.azure_cloud],
-            "retry_total": self.retry_total,
-            "retry_backoff_factor": 0.5,
-            "retry_backoff_max": 8,
-            "connection_timeout": min(timeout, 10.0),
+            **self.pipeline_options(),
+        }
+
+    def pipeline_options(self) -> dict[str, Any]:
+        """Retries, time limits and the shared connection pool: the same for every Azure
+        client the bot builds (ARM and the registry data plane alike)."""
+        timeout = self.settings.azure_timeout_seconds
+        connect = min(timeout, 10.0)
+        return {
+            "retry_policy": BoundedRetryPolicy(
+                retry_total=self.retry_total,
+                retry_backoff_factor=0.5,
+                retry_backoff_max=8,
+                timeout=timeout,
+            ),
+            "per_retry_policies": [DeadlinePolicy(connect, timeout)],
+            "connection_timeout": connect,
             "read_timeout": timeout,
-            "transport": RequestsTransport(session=self._session, session_owner=False),
+            # a transport given to a client keeps its own time limits, not the client's
+            "transport": RequestsTransport(
+                session=self._session,
+                session_owner=False,
+                connection_timeout=connect,
+                read_timeout=timeout,
+            ),
         }
 
     def mgmt(self, subscription: str) -> ContainerRegistryManagementClient:
@@ -90,8 +115,10 @@ class Arm:
     def tasks(self, subscription: str) -> ContainerRegistryTasksMgmtClient:
         return self._client(self._tasks, ContainerRegistryTasksMgmtClient, subscription)
 
-    def _client(self, cache: dict[str, C], kind: Callable[..., C], subscription: str) -> C:
-        """One SDK client per subscription and kind, built on first use, shared by threads."""
+    def _client(self, cache: OrderedDict[str, C], kind: Callable[..., C], subscription: str) -> C:
+        """One SDK client per subscription and kind, built on first use, shared by threads;
+        the least recently used goes beyond ``CLIENTS_PER_KIND``. A client in use when it
+        goes keeps working: the connection pool is the Arm's, not the client's."""
         credential = self.credential
         with self._lock:
             client = cache.get(subscription)
@@ -103,13 +130,17 @@ class Arm:
                     **self._options(),
                 )
                 cache[subscription] = client
+                while len(cache) > CLIENTS_PER_KIND:
+                    _, oldest = cache.popitem(last=False)
+                    oldest.close()  # type: ignore[attr-defined]
+            cache.move_to_end(subscription)
             return client
 
     def call(self, operation: str, target: Target, fn: Callable[[], T]) -> T:
         """Run one logical Azure call; count it; translate any failure into AzureError."""
         AZURE_CALLS.labels(operation=operation).inc()
         try:
-            return fn()
+            return within(self.settings.azure_timeout_seconds, fn)
         except AzureError as exc:
             AZURE_ERRORS.labels(operation=operation, kind=exc.kind).inc()
             raise
