@@ -234,8 +234,8 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
     lang = pending.get("lang", services.default_language)
-    match = triage.rematch(pending.get("text", ""))
-    if match.topic is None:
+    match = render.match_to_post(pending, lang)
+    if match.topic is None or kb.get(match.topic) is None:
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
     try:

@@ -40,7 +40,8 @@ def on_triage(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCon
 def triage_message(
     services: Services, body: dict[str, Any], respond: Respond, client: WebClient
 ) -> None:
-    """The closest answer, privately; "Post in thread" keeps what it needs to post it later."""
+    """The closest answer, privately; "Post in thread" keeps what it needs to post it later:
+    where, the topic and the registry, never the message itself."""
     triage, kb = services.triage, services.kb
     message = body.get("message") or {}
     text = str(message.get("text") or "")
@@ -56,8 +57,8 @@ def triage_message(
             {
                 "channel": channel,
                 "thread_ts": str(message.get("thread_ts") or ts),
-                "text": text,
                 "lang": lang,
+                **render.posted_match(match),
             }
         )
     respond(

@@ -68,8 +68,8 @@ def _expired() -> ConfirmationError:
     )
 
 
-def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
-    """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
+def peek(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
+    """The confirmation ``user_id`` may use, left in place; ConfirmationError with the reason."""
     raw = store.get(_PREFIX + token)
     if raw is None:
         raise _expired()
@@ -81,6 +81,12 @@ def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> Pe
         raise ConfirmationError(
             f"Only <@{pending.user_id}>, who asked for this cancel, can confirm it."
         )
+    return pending
+
+
+def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
+    """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
+    peek(store, token, user_id, clock)
     raw = store.take(_PREFIX + token)
     if raw is None:
         raise ConfirmationError("This confirmation was already used; nothing was cancelled twice.")

@@ -2,7 +2,8 @@
 
 The click is checked like the command itself — the confirmation must be the clicker's own and
 still valid, and the cancel-runs access rule is applied again (someone may have lost the right
-meanwhile) — and written to the command log.
+meanwhile) — and written to the command log. The confirmation is used up only by a click that
+passes all of that: a refusal (a channel limit, a right lost) leaves it for a click that may.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.access import Caller
+from bot.azure import pending as pending_store
 from bot.azure.pending import PendingCancel
 from bot.azure.reports import CancelResult, RegistryRef
 from bot.commands.runner import logged, record
@@ -30,6 +32,15 @@ def _take(services: Services, caller: Caller, token: str) -> PendingCancel:
         raise
 
 
+def _peek(services: Services, caller: Caller, token: str) -> PendingCancel:
+    """The caller's valid confirmation, not used up yet (the access rule comes first)."""
+    try:
+        return pending_store.peek(services.store, token, caller.user_id, clock=services.clock)
+    except BotError as exc:
+        record(services, caller, COMMAND, None, "rejected", audit=Audit(detail=exc.user_message))
+        raise
+
+
 def confirm_cancel(
     services: Services,
     caller: Caller,
@@ -41,15 +52,17 @@ def confirm_cancel(
     ``starting`` is called once the click is known to be valid and allowed, just before
     anything is cancelled; it may return a progress callback for each run's outcome.
     """
-    pending = _take(services, caller, token)
-    ref = RegistryRef.from_json(pending.registry)
+    peeked = _peek(services, caller, token)
 
     def cancel() -> CancelResult:
+        # allowed: now it is used up, once (a double click loses here, logged as rejected)
+        pending = services.ops().take_confirmation(caller, token)
+        ref = RegistryRef.from_json(pending.registry)
         progress = starting(pending) if starting else None
         return services.ops().cancel(ref, pending.run_ids, progress)
 
     spec = BY_NAME[COMMAND]
-    return logged(services, spec, caller, pending.registry_name, cancel, audit=cancel_result_audit)
+    return logged(services, spec, caller, peeked.registry_name, cancel, audit=cancel_result_audit)
 
 
 def keep_runs(services: Services, caller: Caller, token: str) -> str:

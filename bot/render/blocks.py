@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.knowledge import Entry, KnowledgeBase
-from bot.matching import Candidate, Match
+from bot.matching import Candidate, Decision, Match
+from bot.mrkdwn import quote
 from bot.render.text import HelpLine, bot_command_line, entry_commands, help_lines
 from bot.render.words import words
 
@@ -98,7 +99,7 @@ def _why(match: Match, lang: str) -> list[Block]:
     if not match.matched_on:
         return []
     text = words(lang)["why"].format(
-        on=cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
+        on=quote(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
     )
     return [context(text)]
 
@@ -124,6 +125,37 @@ def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
         elements.append(command_button(label, entry.bot_command, match.registry))
     blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
     return blocks
+
+
+def posted_match(match: Match) -> dict[str, str]:
+    """What posting ``match``'s answer later needs (topic, registry, runner-ups, why): the
+    text that was matched stays out, it may be a whole paste."""
+    assert match.topic is not None
+    return {
+        "topic": match.topic,
+        "registry": match.registry or "",
+        "score": f"{match.score:.1f}",
+        "alternatives": ",".join(c.topic for c in match.alternatives[:3]),
+        "matched_on": (match.matched_on or "")[:200],
+    }
+
+
+def match_to_post(saved: dict[str, str], lang: str) -> Match:
+    """The match ``posted_match`` kept, to render its answer."""
+    alternatives = [t for t in saved.get("alternatives", "").split(",") if t]
+    try:
+        score = float(saved.get("score") or 0)
+    except ValueError:
+        score = 0.0
+    return Match(
+        topic=saved.get("topic") or None,
+        score=score,
+        language=lang,
+        alternatives=tuple(Candidate(t, 0.0) for t in alternatives),
+        matched_on=saved.get("matched_on") or None,
+        registry=saved.get("registry") or None,
+        decision=Decision.ANSWER,
+    )
 
 
 def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | None) -> list[Block]:
@@ -215,7 +247,7 @@ def help_blocks(
     label = words(lang)
     blocks: list[Block] = []
     if unknown:
-        text = label["did_you_mean"].format(unknown=unknown)
+        text = label["did_you_mean"].format(unknown=quote(unknown))
         if suggestion:
             text += " " + label["suggest"].format(suggestion=suggestion)
         blocks.append(section(text))
@@ -232,8 +264,8 @@ def faq_blocks(
     label = words(lang)
     found = [c for c in candidates if kb.get(c.topic)]
     if not found:
-        return [section(label["faq_none"].format(words=query) + "\n" + label["try_faq"])]
-    blocks = [section(label["faq_title"].format(words=query))]
+        return [section(label["faq_none"].format(words=quote(query)) + "\n" + label["try_faq"])]
+    blocks = [section(label["faq_title"].format(words=quote(query)))]
     for c in found:
         entry = kb[c.topic]
         blocks.append(

@@ -126,7 +126,7 @@ class HealthChecker:
             "dns": pool.submit(lambda: [probes.dns("dns", [host], port)]),
         }
         chain = ChainResult()
-        futures["chain"] = pool.submit(probes.chain, login_server, chain)
+        futures["chain"] = pool.submit(probes.chain, login_server, chain, ref is not None)
         data_hosts = [str(h) for h in props.get("dataEndpointHostNames") or []]
         if props.get("dataEndpointEnabled") and data_hosts:
             futures["dns-data-endpoints"] = pool.submit(

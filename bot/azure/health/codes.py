@@ -95,6 +95,11 @@ PROBLEMS: dict[str, Problem] = {
         _UNREACHABLE,
     ),
     "chain-not-run": Problem(SKIPPED, "Not run: an earlier step did not finish."),
+    "token-not-offered": Problem(
+        SKIPPED,
+        "Not run: Azure did not find this registry, and the bot offers its token only to "
+        "registries Azure says exist.",
+    ),
     # DNS
     "dns-unresolved": Problem(
         ERROR, "{host} does not resolve ({reason}).", "CONNECTIVITY_DNS_ERROR"

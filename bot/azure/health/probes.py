@@ -130,8 +130,15 @@ class Probes:
         return Check(name, OK, "; ".join(found))
 
     # --- the connectivity chain -----------------------------------------------------------
-    def chain(self, login_server: str, result: ChainResult) -> list[Check]:
-        """TLS, challenge, refresh token, access token — each only if the previous passed."""
+    def chain(
+        self, login_server: str, result: ChainResult, offer_token: bool = True
+    ) -> list[Check]:
+        """TLS, challenge, refresh token, access token — each only if the previous passed.
+
+        Without ``offer_token`` (ARM did not resolve the registry) the chain stops after the
+        challenge: the bot's Entra token goes only to registries Azure says exist, never to
+        whatever name someone typed.
+        """
         host, port = split_host(login_server)
         tls = self.tls(host, port)
         result.checks.append(tls)
@@ -142,6 +149,10 @@ class Probes:
             challenge, params = self._challenge(client, login_server, result)
             result.checks.append(challenge)
             if params is None:
+                return result.checks
+            if not offer_token:
+                not_offered = PROBLEMS["token-not-offered"]
+                result.checks += [not_offered.check(step) for step in CHAIN[2:]]
                 return result.checks
             refresh, token = self._exchange(client, login_server, params)
             result.checks.append(refresh)
