@@ -12,17 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.store.redis import RedisStore
-from tests.azure.conftest import SUB
+from tests.azure.replicas import slack_on_azure
 from tests.fakes.arm import FakeArm
-from tests.fakes.azure_http import TestCA
 from tests.fakes.clock import FakeClock
-from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
-from tests.fakes.local_bot import LocalBot, local_bot
-from tests.fakes.registry import FakeRegistry
+from tests.fakes.local_bot import LocalBot
 from tests.fakes.running_bot import usable_knowledge_dir
 from tests.fakes.slack_api import Call, FakeSlackAPI
-from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
 
 ADMIN = "U0ALICE001"
@@ -43,57 +38,24 @@ class Replicas:
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
-    """Two replicas of the app (HTTP mode) sharing Redis and a clock, wired to the Azure fakes."""
-    ca = TestCA()
-    identity = FakeIdentity()
-    arm = FakeArm(ca)
-    registry = FakeRegistry(ca)
-    arm.add_registry("contosoprod", login_server=registry.login_server)
-    arm.add_registry(
-        "riskyregistry",
-        login_server=registry.login_server,
-        properties={"anonymousPullEnabled": True},
-    )
-    slack = FakeSlackAPI().start()
-    slack.usergroups[ONCALL_GROUP] = [ONCALL]
-    prefix = new_prefix("test-azure")
+    """Two replicas of the app (HTTP mode) sharing Redis and a clock, wired to the Azure fakes;
+    the second one's confirmations expire after a minute."""
     knowledge = usable_knowledge_dir(Path(tmp_path_factory.mktemp("knowledge")))
-    clock = FakeClock()
     settings = {
-        "ACRBOT_CREDENTIAL": "managed-identity",
-        "ACRBOT_ARM_ENDPOINT": arm.url,
-        "AZURE_SUBSCRIPTION_ID": SUB,
         "ACRBOT_ADMINS": ADMIN,
         "ACRBOT_ADMIN_GROUPS": ONCALL_GROUP,
         "ACRBOT_AUDIT_CHANNEL": AUDIT,
     }
-    bots: list[LocalBot] = []
-    # the credential and the TLS trust come from the process environment, as in a pod
-    with pytest.MonkeyPatch.context() as env:
-        for name in OTHER_IDENTITY_VARIABLES:
-            env.delenv(name, raising=False)
-        for key, value in {**identity.env(), "REQUESTS_CA_BUNDLE": str(ca.ca_pem)}.items():
-            env.setenv(key, value)
-        try:
-            for ttl in ("600", str(SHORT_CONFIRM)):
-                bots.append(
-                    local_bot(
-                        slack,
-                        store=RedisStore(SHARED_REDIS, prefix),
-                        knowledge_dir=knowledge,
-                        extra={**settings, "ACRBOT_CONFIRM_SECONDS": ttl},
-                        clock=clock,
-                    )
-                )
-            yield Replicas(slack, bots, arm, clock)
-        finally:
-            for bot in bots:
-                bot.close()
-            slack.close()
-            for fake in (arm, registry, identity):
-                fake.close()
-            ca.close()
-            delete_prefix(prefix)
+    confirms = [{"ACRBOT_CONFIRM_SECONDS": ttl} for ttl in ("600", str(SHORT_CONFIRM))]
+    with slack_on_azure(knowledge, confirms, **settings) as world:
+        world.arm.add_registry("contosoprod", login_server=world.registry.login_server)
+        world.arm.add_registry(
+            "riskyregistry",
+            login_server=world.registry.login_server,
+            properties={"anonymousPullEnabled": True},
+        )
+        world.slack.usergroups[ONCALL_GROUP] = [ONCALL]
+        yield Replicas(world.slack, world.bots, world.arm, world.clock)
 
 
 def command(env: Replicas, text: str, *, user: str = ADMIN, replica: int = 0) -> Call:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,9 @@ from bot.azure.clients import CLIENTS_PER_KIND, Arm
 from bot.azure.health.probes import ChainResult, Probes, system_resolver
 from bot.config import Settings
 from bot.store import MemoryStore
-from bot.store.redis import RedisStore
-from tests.azure.conftest import SUB, loopback_guard
-from tests.fakes.arm import FakeArm
-from tests.fakes.azure_http import TestCA
-from tests.fakes.clock import FakeClock
-from tests.fakes.identity import OTHER_IDENTITY_VARIABLES, FakeIdentity
-from tests.fakes.local_bot import LocalBot, local_bot
-from tests.fakes.registry import FakeRegistry
-from tests.fakes.slack_api import Call, FakeSlackAPI
-from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
+from tests.azure.conftest import loopback_guard
+from tests.azure.replicas import AzureSlack, slack_on_azure
+from tests.fakes.slack_api import Call
 from tests.slack import payloads as p
 
 __all__ = ["loopback_guard"]  # every test here: nothing leaves 127.0.0.1
@@ -38,72 +30,25 @@ AUDIT = "C0AUDIT001"
 OPS = "C0OPS00001"
 
 
-@dataclass
-class World:
-    slack: FakeSlackAPI
-    bots: list[LocalBot]
-    arm: FakeArm
-    registry: FakeRegistry
-    identity: FakeIdentity
-    env: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path) -> Iterator[World]:
-    ca = TestCA()
-    identity = FakeIdentity()
-    arm = FakeArm(ca)
-    registry = FakeRegistry(ca)
-    arm.add_registry("contosoprod", login_server=registry.login_server)
-    slack = FakeSlackAPI().start()
-    prefix = new_prefix("test-resilience")
-    clock = FakeClock()
-    env = {
-        "ACRBOT_CREDENTIAL": "managed-identity",
-        "ACRBOT_ARM_ENDPOINT": arm.url,
-        "AZURE_SUBSCRIPTION_ID": SUB,
-        "ACRBOT_ADMINS": ADMIN,
-        "ACRBOT_AZURE_TIMEOUT": "2",
-        "ACRBOT_REDIS_PREFIX": prefix,
-        "REQUESTS_CA_BUNDLE": str(ca.ca_pem),
-        **identity.env(),
-    }
-    bots: list[LocalBot] = []
-    with pytest.MonkeyPatch.context() as patch:
-        for name in OTHER_IDENTITY_VARIABLES:
-            patch.delenv(name, raising=False)
-        for key in ("REQUESTS_CA_BUNDLE", *identity.env()):
-            patch.setenv(key, env[key])
-        try:
-            for extra in ({"ACRBOT_AUDIT_CHANNEL": AUDIT}, {"ACRBOT_ALLOWED_CHANNELS": AUDIT}):
-                bots.append(
-                    local_bot(
-                        slack,
-                        store=RedisStore(SHARED_REDIS, prefix),
-                        knowledge_dir=knowledge_dir,
-                        extra={**env, **extra},
-                        clock=clock,
-                    )
-                )
-            yield World(slack, bots, arm, registry, identity, env)
-        finally:
-            for bot in bots:
-                bot.close()
-            slack.close()
-            for fake in (arm, registry, identity):
-                fake.close()
-            ca.close()
-            delete_prefix(prefix)
+def world(knowledge_dir: Path) -> Iterator[AzureSlack]:
+    """Replica 0 with the audit channel, replica 1 whose channel limit changed."""
+    replicas = [{"ACRBOT_AUDIT_CHANNEL": AUDIT}, {"ACRBOT_ALLOWED_CHANNELS": AUDIT}]
+    with slack_on_azure(
+        knowledge_dir, replicas, ACRBOT_ADMINS=ADMIN, ACRBOT_AZURE_TIMEOUT="2"
+    ) as world:
+        world.arm.add_registry("contosoprod", login_server=world.registry.login_server)
+        yield world
 
 
-def command(world: World, text: str, *, replica: int = 0, timeout: float = 30) -> Call:
+def command(world: AzureSlack, text: str, *, replica: int = 0, timeout: float = 30) -> Call:
     hook = world.slack.hook_url()
     body = p.command_form(text, response_url=hook, channel=OPS, user=ADMIN)
     assert world.bots[replica].command(body).status == 200
     return world.slack.wait_hook(hook, timeout=timeout)
 
 
-def test_a_hanging_arm_gets_a_timeout_sentence_within_12_seconds(world: World) -> None:
+def test_a_hanging_arm_gets_a_timeout_sentence_within_12_seconds(world: AzureSlack) -> None:
     """ACRBOT_AZURE_TIMEOUT=2 and ARM answering after 25 s: `/acr usage` says Azure did not
     answer in time, well within 12 s (it waited 300 s per call before)."""
     world.arm.delay = 25
@@ -118,7 +63,7 @@ def test_a_hanging_arm_gets_a_timeout_sentence_within_12_seconds(world: World) -
     assert "Traceback" not in str(answer.params)
 
 
-def test_a_retry_after_of_an_hour_is_not_waited_out(world: World) -> None:
+def test_a_retry_after_of_an_hour_is_not_waited_out(world: AzureSlack) -> None:
     """ARM throttling with Retry-After: 3600: the user hears it at once, with the wait."""
     world.arm.fail(
         "registries.list_usages", 429, "TooManyRequests", headers={"Retry-After": "3600"}
@@ -140,7 +85,7 @@ def test_a_retry_after_of_an_hour_is_not_waited_out(world: World) -> None:
     ids=["channel ping", "backticks close the code span", "a forged line"],
 )
 def test_a_registry_argument_cannot_forge_the_audit_line(
-    world: World, argument: str, forgery: str
+    world: AzureSlack, argument: str, forgery: str
 ) -> None:
     """What users type is quoted in the audit post and in their own answer: no ping, no closed
     code span, no second line."""
@@ -156,7 +101,7 @@ def test_a_registry_argument_cannot_forge_the_audit_line(
     assert "&lt;" in line
 
 
-def test_a_confirm_refused_by_the_channel_limit_leaves_the_confirmation(world: World) -> None:
+def test_a_confirm_refused_by_the_channel_limit_leaves_the_confirmation(world: AzureSlack) -> None:
     """A click on the replica whose channel limit now excludes the channel is refused and
     cancels nothing; the confirmation still works where the command is allowed."""
     ids = world.arm.add_runs("contosoprod", 2, task="limited", start=700)
@@ -170,7 +115,7 @@ def test_a_confirm_refused_by_the_channel_limit_leaves_the_confirmation(world: W
     assert all(world.arm.cancelled[run_id] == 1 for run_id in ids)
 
 
-def click(world: World, button: dict[str, object], *, replica: int) -> list[Call]:
+def click(world: AzureSlack, button: dict[str, object], *, replica: int) -> list[Call]:
     hook = world.slack.hook_url()
     payload = p.click(
         button, channel=OPS, message_ts=p.new_ts(), thread_ts=None, response_url=hook, user=ADMIN
@@ -181,7 +126,7 @@ def click(world: World, button: dict[str, object], *, replica: int) -> list[Call
     return world.slack.find("hook", hook=world.slack.hook_path(hook))
 
 
-def test_the_bots_token_goes_only_to_registries_azure_found(world: World) -> None:
+def test_the_bots_token_goes_only_to_registries_azure_found(world: AzureSlack) -> None:
     """check-health of a name ARM does not know: the chain stops after the challenge, the
     bot's Entra token is not offered to whatever answers at that name."""
     settings = Settings.from_env(world.env)
@@ -202,7 +147,7 @@ def test_the_bots_token_goes_only_to_registries_azure_found(world: World) -> Non
     assert world.registry.paths().count("POST /oauth2/exchange") == before + 1
 
 
-def test_sdk_clients_per_typed_subscription_are_bounded(world: World) -> None:
+def test_sdk_clients_per_typed_subscription_are_bounded(world: AzureSlack) -> None:
     """Every registry resource id names a subscription; 200 different ones typed by users
     keep at most CLIENTS_PER_KIND clients (2,000 cost 63 MiB before)."""
     arm = Arm(Settings.from_env(world.env))
