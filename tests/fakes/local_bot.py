@@ -35,9 +35,11 @@ from bot.config import Settings
 from bot.services import Services
 from bot.slack_app import EVENTS_PATH, build_app, http_front
 from bot.store import MemoryStore, Store
+from bot.store.redis import RedisStore
 from tests.fakes.clock import FakeClock
 from tests.fakes.running_bot import SIGNING_SECRET, sign
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, Call, FakeSlackAPI
+from tests.shared_redis import SHARED_REDIS
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -195,8 +197,10 @@ def local_bot(
     knowledge_dir: Path | None = None,
     extra: Mapping[str, str] | None = None,
     clock: FakeClock | None = None,
+    redis_prefix: str | None = None,
 ) -> LocalBot:
-    """The bot's app in this process, wired to ``slack`` (its auth.test is called now)."""
+    """The bot's app in this process, wired to ``slack`` (its auth.test is called now); with
+    ``redis_prefix``, on the shared test Redis under that prefix (a replica)."""
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": slack.api_url,
@@ -209,6 +213,9 @@ def local_bot(
         env["SLACK_APP_TOKEN"] = APP_TOKEN
     if knowledge_dir is not None:
         env["ACRBOT_KNOWLEDGE_DIR"] = str(knowledge_dir)
+    if redis_prefix is not None:
+        env["ACRBOT_REDIS_PREFIX"] = redis_prefix
+        store = RedisStore(SHARED_REDIS, redis_prefix)
     env.update(extra or {})
     settings = Settings.from_env(env)
     clock = clock or FakeClock()

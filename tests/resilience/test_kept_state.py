@@ -58,12 +58,7 @@ def test_post_in_thread_keeps_where_and_what_topic_never_the_message(
 ) -> None:
     prefix = new_prefix("test-resilience")
     with FakeSlackAPI() as slack:
-        bot = local_bot(
-            slack,
-            store=RedisStore(SHARED_REDIS, prefix),
-            knowledge_dir=knowledge_dir,
-            extra={"ACRBOT_REDIS_PREFIX": prefix},
-        )
+        bot = local_bot(slack, knowledge_dir=knowledge_dir, redis_prefix=prefix)
         try:
             channel, ts = p.new_channel(), p.new_ts()
             secret = "my-colleague-said-so-42"

@@ -169,12 +169,7 @@ def test_sigterm_with_work_in_flight_exits_in_time_and_loses_nothing(
         assert len(answered) + gave_back["jobs"] >= 80
 
         slack.delay.clear()
-        other = local_bot(
-            slack,
-            store=RedisStore(SHARED_REDIS, prefix),
-            knowledge_dir=knowledge_dir,
-            extra={"ACRBOT_REDIS_PREFIX": prefix},
-        )
+        other = local_bot(slack, knowledge_dir=knowledge_dir, redis_prefix=prefix)
         try:
             other.clock.advance(10)  # past the settling time the stopping replica asked for
             while other.services.jobs.sweep():
