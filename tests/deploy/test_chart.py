@@ -172,6 +172,19 @@ def test_rendered_environment_is_accepted_by_the_bot(
     assert settings.has_slack_tokens
 
 
+def test_sigterm_drain_ends_before_the_grace_period(chart: helm.Chart) -> None:
+    """The bot's drain (ACRBOT_DRAIN_SECONDS) ends well before Kubernetes kills the pod; a
+    drain that would not is refused when the chart renders."""
+    objects = render(chart)
+    env = env_of(bot_container(objects))
+    grace = bot_deployment(objects)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    assert float(str(env["ACRBOT_DRAIN_SECONDS"])) + 5 <= grace
+    with pytest.raises(helm.HelmRenderError, match="drainSeconds"):
+        render(chart, {"config": {"drainSeconds": 28}})
+    longer = {"config": {"drainSeconds": 55}, "terminationGracePeriodSeconds": 60}
+    assert env_of(bot_container(render(chart, longer)))["ACRBOT_DRAIN_SECONDS"] == "55"
+
+
 def test_default_values_give_one_socket_mode_pod(chart: helm.Chart) -> None:
     """Defaults: one Socket Mode replica, a metrics Service, no Ingress/PDB, and a warning that
     no tokens are set."""
@@ -350,6 +363,10 @@ BAD_VALUES = [
     pytest.param({"image": {"tag": 1.2}}, "/image/tag", id="tag-as-number"),
     pytest.param({"resources": "small"}, "/resources", id="resources-not-a-map"),
     pytest.param({"azure": {"subscriptionIds": ["prod"]}}, "/azure/subscriptionIds/0", id="sub"),
+    pytest.param(
+        {"config": {"replyRetrySeconds": 60}}, "/config/replyRetrySeconds", id="retry-too-short"
+    ),
+    pytest.param({"config": {"workers": 0}}, "/config/workers", id="no-workers"),
 ]
 
 
