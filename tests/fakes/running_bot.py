@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -123,6 +124,13 @@ class BotProcess:
     def events(self, name: str) -> list[dict[str, Any]]:
         with self._cond:
             return [r for r in self.logs if r.get("event") == name]
+
+    def peak_rss_mb(self) -> float:
+        """The most memory the process has held so far (VmHWM), in MiB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError("no VmHWM in /proc")
 
     def stop(self, timeout: float = 30.0) -> int:
         """SIGTERM, then wait for a clean exit; return the exit status."""
@@ -275,6 +283,47 @@ def post_raw(
             return int(answer.status), answer.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return int(exc.code), exc.read().decode("utf-8")
+
+
+HUGE_MARK = "HUGE-BODY-9c41"  # what ``send_huge`` bodies are made of
+
+
+def send_huge(port: int, size: int, chunked: bool = False) -> tuple[int, float]:
+    """POST ``size`` unsigned bytes to /slack/events as fast as the bot takes them (Content-Length,
+    or chunked); the status it answered (0: none) and the seconds until it did."""
+    started = time.monotonic()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    head = b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+    if chunked:
+        head += b"Transfer-Encoding: chunked\r\n\r\n"
+    else:
+        head += b"Content-Length: %d\r\n\r\n" % size
+    sock.sendall(head)
+    mark = HUGE_MARK.encode()
+    piece = (mark * (65536 // len(mark) + 1))[:65536]
+    frame = b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece
+
+    def pour() -> None:
+        try:
+            for _ in range(0, size, len(piece)):
+                sock.sendall(frame)
+        except OSError:
+            return  # the bot answered and closed: the rest is never read
+
+    threading.Thread(target=pour, daemon=True).start()
+    answer = b""
+    try:
+        while b"\r\n" not in answer:
+            data = sock.recv(4096)
+            if not data:
+                break
+            answer += data
+    except OSError:
+        pass
+    finally:
+        sock.close()
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    return status, time.monotonic() - started
 
 
 def usable_knowledge_dir(target: Path) -> Path:

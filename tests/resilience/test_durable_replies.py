@@ -134,11 +134,7 @@ def test_a_reply_is_tried_for_the_whole_window_then_given_up_loudly(bot: LocalBo
 def test_an_answer_to_a_click_is_kept_when_the_response_url_fails(bot: LocalBot) -> None:
     """A button's answer goes through its response_url; Slack failing there keeps it too."""
     hook = bot.slack.hook_url()
-    button = {"action_id": "feedback_helped", "text": {"type": "plain_text", "text": "Helped"}}
-    button["value"] = '{"t":"' + p.FIREWALL_TOPIC + '","l":"en","a":[]}'
-    click = p.click(
-        button, channel="C0ACRHELP1", message_ts="1.1", thread_ts="1.1", response_url=hook
-    )
+    click = p.helped_click(hook)
     bot.slack.go_down("hook", status=502)
     assert bot.click(click) == 200
     bot.idle()

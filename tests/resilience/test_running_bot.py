@@ -5,8 +5,6 @@ huge bodies, a slow Slack, SIGTERM with work in flight. Counts and times are ass
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,56 +12,12 @@ from pathlib import Path
 from bot.jobs import QUEUE
 from bot.store.redis import RedisStore
 from tests.fakes.local_bot import local_bot
-from tests.fakes.running_bot import BotProcess, post_raw, post_signed, start_bot
+from tests.fakes.running_bot import HUGE_MARK, post_raw, post_signed, send_huge, start_bot
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
 
 MB = 1_000_000
-MARK = b"HUGE-BODY-9c41"
-
-
-def peak_rss_mb(bot: BotProcess) -> float:
-    for line in Path(f"/proc/{bot.process.pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
-
-
-def send_huge(port: int, size: int, chunked: bool = False) -> tuple[int, float]:
-    """POST ``size`` bytes, unsigned, as fast as the bot reads them; (status, seconds)."""
-    started = time.monotonic()
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    head = b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
-    head += (
-        b"Transfer-Encoding: chunked\r\n\r\n" if chunked else b"Content-Length: %d\r\n\r\n" % size
-    )
-    sock.sendall(head)
-    piece = (MARK * (65536 // len(MARK) + 1))[:65536]
-
-    def pour() -> None:
-        try:
-            sent = 0
-            while sent < size:
-                data = piece if not chunked else b"%x\r\n%s\r\n" % (len(piece), piece)
-                sock.sendall(data)
-                sent += len(piece)
-        except OSError:
-            return  # the bot answered and closed: the rest is never read
-
-    sender = threading.Thread(target=pour, daemon=True)
-    sender.start()
-    answer = b""
-    try:
-        while b"\r\n" not in answer:
-            data = sock.recv(4096)
-            if not data:
-                break
-            answer += data
-    finally:
-        sock.close()
-    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
-    return status, time.monotonic() - started
 
 
 def test_huge_unsigned_bodies_are_413_at_once_cost_no_memory_and_leave_no_trace(
@@ -89,11 +43,11 @@ def test_huge_unsigned_bodies_are_413_at_once_cost_no_memory_and_leave_no_trace(
                 answered_in = time.monotonic() - started
                 assert [u.result()[0] for u in uploads] == [413] * 4
             assert answered_in < 3
-            assert peak_rss_mb(bot) < 250
+            assert bot.peak_rss_mb() < 250
         finally:
             assert bot.stop() == 0
         # waitress refuses them from the headers: nothing of them reaches a log line
-        assert not any(MARK.decode() in line for line in bot.output)
+        assert not any(HUGE_MARK in line for line in bot.output)
 
 
 def test_acks_do_not_wait_behind_60_pastes_and_an_8_second_slack(knowledge_dir: Path) -> None:
@@ -112,15 +66,7 @@ def test_acks_do_not_wait_behind_60_pastes_and_an_8_second_slack(knowledge_dir: 
             form = p.command_form("usage contosoprod", response_url=hook)
             status, _ = post_signed(bot.events_url, form, "application/x-www-form-urlencoded")
             command_ack = time.monotonic() - started
-            button = {"action_id": "feedback_helped", "text": {"type": "plain_text", "text": "x"}}
-            button["value"] = json.dumps({"t": p.FIREWALL_TOPIC, "l": "en", "a": []})
-            click = p.click(
-                button,
-                channel="C0ACRHELP1",
-                message_ts="1.1",
-                thread_ts="1.1",
-                response_url=slack.hook_url(),
-            )
+            click = p.helped_click(slack.hook_url())
             started = time.monotonic()
             clicked, _ = post_signed(
                 bot.events_url, p.interaction_form(click), "application/x-www-form-urlencoded"
@@ -189,7 +135,7 @@ def test_unsigned_requests_never_log_their_body(knowledge_dir: Path) -> None:
     with FakeSlackAPI() as slack:
         bot = start_bot(slack, mode="http", knowledge_dir=knowledge_dir)
         try:
-            marker = MARK.decode()
+            marker = HUGE_MARK
             body = f"token={marker}&response_url=https%3A%2F%2Fhooks.slack.com%2F{marker}"
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
             assert post_raw(bot.events_url, body, headers)[0] == 401

@@ -174,6 +174,18 @@ def click(
     return payload
 
 
+def helped_click(response_url: str, channel: str = "C0ACRHELP1") -> dict[str, Any]:
+    """A click on "Helped" under the firewall answer (an action any bot answers privately)."""
+    button = {
+        "action_id": "feedback_helped",
+        "text": {"type": "plain_text", "text": "Helped"},
+        "value": json.dumps({"t": FIREWALL_TOPIC, "l": "en", "a": []}),
+    }
+    return click(
+        button, channel=channel, message_ts="1.1", thread_ts="1.1", response_url=response_url
+    )
+
+
 def shortcut(
     text: str, *, channel: str, message_ts: str, response_url: str, user: str = "U0BOB00002"
 ) -> dict[str, Any]:
