@@ -146,6 +146,8 @@ class Jobs:
         self._threads: list[threading.Thread] = []
         self._stopping = False
         self._background = threading.Event()  # set: the sweeper and lease keeper stop
+        self._wake = threading.Event()  # set: look for due jobs now, not at the next poll
+        self._deferred = False  # this process left jobs in the queue for lack of room
         self.last_finished = time.monotonic()
 
     # -- kinds ------------------------------------------------------------------------------
@@ -218,6 +220,7 @@ class Jobs:
             QUEUE, job_id, job_payload(kind, data, now), due=now, leased_until=None
         )
         if kept:
+            self._deferred = True
             event(log, "job.deferred", kind=kind, job=job_id)
         return kept
 
@@ -248,6 +251,8 @@ class Jobs:
             self.last_finished = time.monotonic()
             if self._pending == 0:
                 self._lock.notify_all()
+            if self._deferred and self._pending < self.workers:
+                self._wake.set()  # work this process left in the queue can start now
 
     def _run_plain(self, name: str, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
@@ -335,7 +340,11 @@ class Jobs:
 
     def _sweeper(self) -> None:
         last_extend = time.monotonic()
-        while not self._background.wait(self.schedule.poll):
+        while not self._background.is_set():
+            self._wake.wait(self.schedule.poll)
+            self._wake.clear()
+            if self._background.is_set():
+                return
             try:
                 if time.monotonic() - last_extend >= self.schedule.lease / 4:
                     self.keep_leases()
@@ -345,11 +354,14 @@ class Jobs:
                 log.exception("sweep failed")
 
     def sweep(self) -> int:
-        """Lease due jobs into the idle workers; how many were taken."""
+        """Lease due jobs for the idle workers and as many to queue behind them; how many.
+
+        A replica takes no more than it can start soon, so idle replicas get their share.
+        """
         with self._lock:
             if self._stopping:
                 return 0
-            room = self.workers - self._pending
+            room = min(2 * self.workers, self.workers + self.queue_limit) - self._pending
         if room <= 0:
             return 0
         now = self.clock()
@@ -360,6 +372,8 @@ class Jobs:
                 JOBS_PENDING.set(self._pending)
             self._ensure_workers()
             self._tasks.put(functools.partial(self._run_leased, leased))
+        if len(taken) < room:
+            self._deferred = False  # nothing due is left (for now)
         JOBS_BACKLOG.set(self.store.queue_length(QUEUE))
         return len(taken)
 
@@ -393,6 +407,7 @@ class Jobs:
         with self._lock:
             self._stopping = True
         self._background.set()
+        self._wake.set()
         if self.wait_idle(timeout):
             return 0
         with self._lock:
