@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from bot.store.base import Leased
 
+PURGE_EVERY = 1000  # writes between two sweeps of expired values
+
 
 @dataclass
 class _Job:
@@ -29,6 +31,7 @@ class MemoryStore:
         self._logs: dict[str, deque[tuple[str, dict[str, str]]]] = {}
         self._queues: dict[str, dict[str, _Job]] = {}
         self._seq = itertools.count(1)
+        self._writes = 0
 
     @property
     def kind(self) -> str:
@@ -48,13 +51,23 @@ class MemoryStore:
             return None
         return value
 
+    def _put(self, key: str, value: str, expires: float | None) -> None:
+        """Store a value; now and then drop the expired ones nobody reads again (claims and
+        finished jobs), so a long-lived process does not grow with them."""
+        self._values[key] = (value, expires)
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 0:
+            now = time.monotonic()
+            for name in [k for k, (_, until) in self._values.items() if until and until <= now]:
+                del self._values[name]
+
     def claim(self, key: str, ttl: float, owner: str | None = None) -> bool:
         now = time.monotonic()
         with self._lock:
             holder = self._live(key, now)
             if holder is not None:
                 return owner is not None and holder == owner
-            self._values[key] = (owner or "1", now + ttl)
+            self._put(key, owner or "1", now + ttl)
             return True
 
     def get(self, key: str) -> str | None:
@@ -64,7 +77,7 @@ class MemoryStore:
     def set(self, key: str, value: str, ttl: float | None = None) -> None:
         expires = time.monotonic() + ttl if ttl else None
         with self._lock:
-            self._values[key] = (value, expires)
+            self._put(key, value, expires)
 
     def delete(self, key: str) -> bool:
         with self._lock:
@@ -157,7 +170,7 @@ class MemoryStore:
         with self._lock:
             self._queues.get(queue, {}).pop(job_id, None)
             if keep > 0:
-                self._values[self._done_key(queue, job_id)] = ("1", time.monotonic() + keep)
+                self._put(self._done_key(queue, job_id), "1", time.monotonic() + keep)
 
     def queue_length(self, queue: str) -> int:
         with self._lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -175,3 +176,21 @@ def test_during_an_outage_a_replica_keeps_its_promises_and_settles_redis_afterwa
         a.close()
         other.close()
         server.cleanup()
+
+
+def test_the_in_process_store_does_not_grow_with_expired_claims() -> None:
+    """A bot without Redis claims every event and finishes every job; a day of them must not
+    stay in memory after they expired."""
+    store = MemoryStore()
+    tracemalloc.start()
+    try:
+        for n in range(50_000):
+            store.claim(f"event:Ev{n:08d}", 0.001)
+            store.finish(Q, f"event:Ev{n:08d}", keep=0.001)
+        time.sleep(0.01)
+        for n in range(2_000):
+            store.claim(f"event:new{n}", 900)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 2_000_000
