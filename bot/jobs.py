@@ -169,6 +169,12 @@ class Jobs:
         with self._lock:
             return self._pending
 
+    def moving(self, within: float = 2.0) -> bool:
+        """Not stuck: a worker is free, or some work finished in the last ``within`` seconds."""
+        with self._lock:
+            free = self._pending < self.workers
+        return free or time.monotonic() - self.last_finished < within
+
     def has_room(self) -> bool:
         with self._lock:
             return not self._stopping and self._pending < self.workers + self.queue_limit

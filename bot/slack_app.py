@@ -198,8 +198,8 @@ class SlackBot:
     def _watch(self) -> None:
         """Every second: Socket Mode connection state, and whether the worker pool moves.
 
-        The pool beats while it is idle or finished something lately; full of work that
-        finishes nothing for a minute, it is stuck and /healthz says so.
+        The pool beats while a worker is free or something finished lately; every worker
+        busy and nothing finished for a minute means stuck, and /healthz says so.
         """
         jobs = self.services.jobs
         while not self._stopping.wait(1.0):
@@ -208,7 +208,7 @@ class SlackBot:
                     HEALTH.socket_connected()
                 else:
                     HEALTH.socket_disconnected()
-            if jobs.pending == 0 or time.monotonic() - jobs.last_finished < 2.0:
+            if jobs.moving():
                 HEALTH.heartbeat()
 
     def _stop_http(self) -> None:

@@ -150,7 +150,7 @@ class Triage:
         return self.user_language(user_id, locale_of) or self.default_language
 
     def learn_locale_later(
-        self, user_id: str | None, locale_of: LocaleLookup, submit: Callable[..., object]
+        self, user_id: str | None, locale_of: LocaleLookup, submit: Callable[..., bool]
     ) -> None:
         """Look the user's locale up in the background, so their next answer can use it.
 
@@ -167,7 +167,9 @@ class Triage:
             if user_id in self._learning:
                 return
             self._learning.add(user_id)
-        submit("locale", self._learn_locale, user_id, locale_of)
+        if not submit("locale", self._learn_locale, user_id, locale_of):
+            with self._learning_lock:  # the pool is full: try again with the next command
+                self._learning.discard(user_id)
 
     def _learn_locale(self, user_id: str, locale_of: LocaleLookup) -> None:
         try:
