@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -145,9 +146,10 @@ def test_an_answer_to_a_click_is_kept_when_the_response_url_fails(bot: LocalBot)
 
 
 def test_work_of_a_replica_that_died_is_done_by_another_once(knowledge_dir: Path) -> None:
-    """Replica A acknowledged two pastes and died: one before it did anything, one after its
-    answer was posted but before it could say so. Once A's lease runs out, replica B answers
-    the first and does not answer the second again."""
+    """Replica A acknowledged two pastes and a command and died: a paste and the command before
+    it did anything, a paste after its answer was posted but before it could say so. Once A's
+    lease runs out, replica B answers the first paste and the command, and does not answer the
+    second paste again."""
     prefix = new_prefix("test-resilience")
     with FakeSlackAPI() as slack:
         clock = FakeClock()
@@ -158,8 +160,14 @@ def test_work_of_a_replica_that_died_is_done_by_another_once(knowledge_dir: Path
             now = clock()
             job = "event:" + str(lost["event_id"])
             payload = job_payload(REQUEST, {"body": lost}, now)
-            # what A's acknowledgement left behind, A dying right after it
+            # what A's acknowledgements left behind, A dying right after them
             assert a.services.store.enqueue(QUEUE, job, payload, due=now, leased_until=now + 60)
+            hook = slack.hook_url()
+            command = dict(parse_qsl(p.command_form("runs contosoprod", response_url=hook)))
+            payload = job_payload(REQUEST, {"body": command}, now)
+            assert a.services.store.enqueue(
+                QUEUE, "request:1", payload, due=now, leased_until=now + 60
+            )
 
             # the second paste: A posts its answer, then is stopped before it settles the job
             slack.delay["chat.postMessage"] = 1.0
@@ -174,9 +182,11 @@ def test_work_of_a_replica_that_died_is_done_by_another_once(knowledge_dir: Path
             b.idle()
             assert slack.accepted("chat.postMessage", channel=lost["event"]["channel"]) == []
             clock.advance(61)
-            assert b.services.jobs.sweep() == 1
+            assert b.services.jobs.sweep() == 2
             b.idle()
             assert len(slack.accepted("chat.postMessage", channel=lost["event"]["channel"])) == 1
+            (answer,) = slack.accepted("hook", hook=slack.hook_path(hook))
+            assert answer.params["response_type"] == "ephemeral" and answer.params["text"]
             assert len(slack.find("chat.postMessage", channel=posted["event"]["channel"])) == 1
             assert b.services.store.queue_length(QUEUE) == 0
         finally:
