@@ -4,8 +4,9 @@ azure-core alone does not promise that: a client given its own transport keeps t
 300 s read timeout, retries multiply the time, and a ``Retry-After: 3600`` is waited out. So:
 
 - ``within(timeout, fn)`` runs one logical call (paging and retries included) with a deadline
-  the SDK's pipeline can read, on a helper thread the caller stops waiting for one second past
-  the deadline, should Azure trickle bytes or the identity endpoint hang;
+  the SDK's pipeline can read, on a helper thread (a daemon: it never holds up the process's
+  exit) the caller stops waiting for one second past the deadline, should Azure trickle bytes
+  or the identity endpoint hang;
 - ``DeadlinePolicy`` (a per-retry policy) gives each attempt only the time left, as its connect
   and read timeouts, and fails an attempt that has none left;
 - ``BoundedRetryPolicy`` retries like azure-core's, but never sleeps past the deadline, nor
@@ -16,10 +17,9 @@ azure-core alone does not promise that: a client given its own transport keeps t
 from __future__ import annotations
 
 import contextvars
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 from azure.core.exceptions import ServiceRequestTimeoutError
@@ -30,12 +30,10 @@ T = TypeVar("T")
 
 RETRY_AFTER_CAP = 10.0  # the longest Retry-After waited in place, if the deadline allows
 GRACE = 1.0  # how long past the deadline the caller still waits for the SDK to give up itself
-HELPERS = 64  # threads running Azure calls for their callers
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "acrbot_azure_deadline", default=None
 )
-_pool = ThreadPoolExecutor(HELPERS, thread_name_prefix="azure-call")
 
 
 class CallTimedOut(TimeoutError):
@@ -54,12 +52,24 @@ def within(timeout: float, fn: Callable[[], T]) -> T:
         return fn()  # nested: the outer call's deadline and helper thread already apply
     context = contextvars.copy_context()
     context.run(_DEADLINE.set, time.monotonic() + timeout)
-    future = _pool.submit(context.run, fn)
-    try:
-        return future.result(timeout + GRACE)
-    except FutureTimeout:
-        future.cancel()
-        raise CallTimedOut(f"no answer within {timeout:g} s") from None
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, context.run(fn)))
+        except BaseException as exc:  # handed to the caller's thread as it is
+            outcome.append((False, exc))
+
+    helper = threading.Thread(target=run, name="azure-call", daemon=True)
+    helper.start()
+    helper.join(timeout + GRACE)
+    if not outcome:
+        raise CallTimedOut(f"no answer within {timeout:g} s")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    result: T = value
+    return result
 
 
 class DeadlinePolicy(SansIOHTTPPolicy[Any, Any]):

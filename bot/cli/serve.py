@@ -126,7 +126,26 @@ def serve(settings: Settings) -> int:
         bot.stop()
         if ops is not None:
             ops.close()
+    _exit_unheld(0)
     return 0
+
+
+def _exit_unheld(status: int) -> None:
+    """Exit now if threads are still at work (an Azure call of a job already given back to
+    the queue): waiting for them could outlast the pod's grace period, and what they do is
+    another replica's now. The log is flushed first."""
+    busy = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
+    if not busy:
+        return
+    event(log, "serve.exit", threads=len(busy))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 class CannotListen(Exception):

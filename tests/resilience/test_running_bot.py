@@ -11,11 +11,15 @@ from pathlib import Path
 
 from bot.jobs import QUEUE
 from bot.store.redis import RedisStore
+from tests.azure.conftest import AzureWorld, arm, ca, identity, loopback_guard, registry, world
 from tests.fakes.local_bot import local_bot
 from tests.fakes.running_bot import HUGE_MARK, post_raw, post_signed, send_huge, start_bot
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
 from tests.slack import payloads as p
+
+# the Azure fakes (over TLS, nothing leaves 127.0.0.1) for the test that needs them
+__all__ = ["arm", "ca", "identity", "loopback_guard", "registry", "world"]
 
 MB = 1_000_000
 
@@ -143,3 +147,33 @@ def test_unsigned_requests_never_log_their_body(knowledge_dir: Path) -> None:
         finally:
             assert bot.stop() == 0
         assert not any(marker in line for line in bot.output)
+
+
+def test_sigterm_is_not_held_by_an_azure_call_that_hangs(
+    knowledge_dir: Path, world: AzureWorld
+) -> None:
+    """An `/acr usage` waiting on an ARM that does not answer (a 120 s time limit allowed):
+    SIGTERM still ends the process at the end of the drain, not when Azure gives up (a 120 s
+    Retry-After held it 118 s before); the command is left in the shared queue."""
+    prefix = new_prefix("test-resilience")
+    world.arm.delay = 120
+    with FakeSlackAPI() as slack:
+        env = world.env(ACRBOT_AZURE_TIMEOUT="120", ACRBOT_DRAIN_SECONDS="4")
+        bot = start_bot(
+            slack,
+            mode="http",
+            knowledge_dir=knowledge_dir,
+            redis_url=SHARED_REDIS,
+            redis_prefix=prefix,
+            extra=env,
+        )
+        form = p.command_form("usage contosoprod", response_url=slack.hook_url())
+        assert post_signed(bot.events_url, form, "application/x-www-form-urlencoded")[0] == 200
+        bot.wait_log("command", command="usage")
+        time.sleep(0.5)  # on its way to ARM, which keeps it waiting
+        started = time.monotonic()
+        assert bot.stop() == 0
+        assert time.monotonic() - started < 8
+        assert bot.events("serve.gave_back")[0]["jobs"] == 1
+    world.arm.delay = 0
+    delete_prefix(prefix)
