@@ -241,7 +241,9 @@ class SlackBot:
         """Ready once Slack accepted the token, until SIGTERM. A Redis outage does not make a
         replica unready: it still acknowledges, triages and answers (de-duplicating within
         the process), while a Service without ready replicas would answer nothing at all.
-        The outage shows in /metrics (acrbot_store_degraded) and in `/acr help`."""
+        The outage shows in /readyz and /metrics (store_degraded) and in `/acr help`; the
+        probe's ping keeps that current while no request touches the store."""
+        self.services.store.ping()
         return HEALTH.slack_auth_ok and not self._stopping.is_set()
 
     def stop(self) -> None:
