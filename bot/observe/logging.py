@@ -36,13 +36,15 @@ _SECRET_PATTERNS = (
     re.compile(r"(?P<keep>\b(?:xox[abposre]|xapp|xoxe\.xox[bp])-)[A-Za-z0-9-]+"),
     # Authorization / Proxy-Authorization headers, as text, dict repr or JSON.
     re.compile(
-        r"(?i)(?P<keep>authorization[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+|basic\s+)?[^\s\"',}\]]+"
+        r"(?i)(?P<keep>authorization(?:\\{0,3}[\"'])?\s*[:=]\s*(?:\\{0,3}[\"'])?)"
+        r"(?:bearer\s+|basic\s+)?[^\s\"'\\,}\]]+"
     ),
     # key=value or "key": "value" for anything named like a secret (the name may go on before
-    # the word: slack_bot_token=…; what precedes the match stays as it is).
+    # the word: slack_bot_token=…; what precedes the match stays as it is), also as JSON
+    # inside JSON, where the quotes come escaped (\"token\": \"…\").
     re.compile(
         r"(?i)(?P<keep>(?:password|passwd|pwd|secret|token|ticket|api[_-]?key|signature)"
-        r"[\"']?\s*[:=]\s*[\"']?)[^\s\"',}&\]]+"
+        r"(?:\\{0,3}[\"'])?\s*[:=]\s*(?:\\{0,3}[\"'])?)[^\s\"'\\,}&\]]+"
     ),
     # Credentials inside URLs: scheme://user:password@host (each part of a bounded length).
     re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]{0,31}://[^:/@\s]{0,128}:)[^@\s/]{1,256}(?=@)"),

@@ -41,6 +41,9 @@ def restore_root_logger() -> Iterator[None]:
         ("federated eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl", "eyJzdWIiOiJhYmMifQ"),
         ("X-Slack-Signature: v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d2", "a2114d57b48eac39"),
         ("wss://wss-primary.slack.com/link/?ticket=1234-abcd&app_id=A1", "1234-abcd"),
+        # JSON inside JSON (a logged request body): the quotes come escaped
+        ('{"payload": "{\\"token\\": \\"verif-0042\\"}"}', "verif-0042"),
+        ('{"h": "{\\"Authorization\\": \\"Bearer tok-0042\\"}"}', "tok-0042"),
     ],
 )
 def test_scrub_removes_each_kind_of_secret(text: str, secret: str) -> None:

@@ -63,6 +63,7 @@ ADVERSARIAL_TEXTS = {
         "v0=": "v0=",
         "quotes": '"',
         "key=": "x=",
+        "escaped quotes": 'token\\"',
         "/subscriptions/": "/subscriptions/a",
         "mixed": "a.eyJ-xoxb-token=v0=http://a:b@",
     }.items()
