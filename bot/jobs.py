@@ -164,20 +164,11 @@ class Jobs:
 
     # -- taking work ------------------------------------------------------------------------
 
-    @property
-    def pending(self) -> int:
-        with self._lock:
-            return self._pending
-
     def moving(self, within: float = 2.0) -> bool:
         """Not stuck: a worker is free, or some work finished in the last ``within`` seconds."""
         with self._lock:
             free = self._pending < self.workers
         return free or time.monotonic() - self.last_finished < within
-
-    def has_room(self) -> bool:
-        with self._lock:
-            return not self._stopping and self._pending < self.workers + self.queue_limit
 
     def _reserve(self) -> bool:
         with self._lock:
@@ -234,11 +225,9 @@ class Jobs:
 
     def _ensure_workers(self) -> None:
         with self._lock:
-            missing = self.workers - len(self._threads)
-            for n in range(missing):
-                thread = threading.Thread(
-                    target=self._work, name=f"{self.name}-{len(self._threads) + n}", daemon=True
-                )
+            while len(self._threads) < self.workers:
+                name = f"{self.name}-{len(self._threads)}"
+                thread = threading.Thread(target=self._work, name=name, daemon=True)
                 self._threads.append(thread)
                 thread.start()
 
