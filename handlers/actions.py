@@ -29,7 +29,7 @@ from bot.render import azure_blocks, azure_text
 from bot.render import blocks as render
 from bot.render.blocks import notice
 from bot.render.text import answer_text
-from bot.render.words import words
+from bot.render.words import localise, words
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
@@ -306,7 +306,7 @@ def run_command(services: Services, body: Body, respond: Respond, client: WebCli
     try:
         invocation = parse(render.run_request(data), lang)
     except BotError as exc:
-        answer_privately(text=exc.user_message, response_type="ephemeral")
+        answer_privately(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     if invocation.name != name:  # an unknown name parses as help: not a runnable button
         text = words(lang)["not_available"].format(command=name or "?")
@@ -370,11 +370,11 @@ def confirm(services: Services, body: Body, respond: Respond, client: WebClient)
     try:
         result = confirm_cancel(services, caller, action_value(body), starting)
     except BotError as exc:
-        private(respond)(text=exc.user_message, response_type="ephemeral")
+        private(respond)(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     respond(
-        text=azure_text.cancel_result_text(result),
-        blocks=azure_blocks.cancel_result_blocks(result),
+        text=azure_text.cancel_result_text(result, lang),
+        blocks=azure_blocks.cancel_result_blocks(result, lang),
         replace_original=True,
     )
 
@@ -388,7 +388,7 @@ def keep(services: Services, body: Body, respond: Respond, client: WebClient) ->
             services, slack_caller(services, client, user, channel), action_value(body)
         )
     except BotError as exc:
-        private(respond)(text=exc.user_message, response_type="ephemeral")
+        private(respond)(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     text = words(lang)["kept"].format(registry=registry)
     respond(text=text, blocks=notice(text), replace_original=True)

@@ -19,6 +19,7 @@ from bot.commands.runner import answer
 from bot.errors import BadInput
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
+from bot.render.words import localise
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
@@ -49,7 +50,7 @@ def on_acr(
     try:
         invocation = parse(text, lang)
     except BadInput as exc:
-        ack(text=exc.user_message)
+        ack(text=localise(exc.user_message, lang))
         return
     spec = BY_NAME[invocation.name]
     if spec.instant:

@@ -154,7 +154,7 @@ class Arm:
                     return found
                 request = HttpRequest("GET", link)
 
-        return self.call("subscriptions.list", Target("list the subscriptions it can read"), fetch)
+        return self.call("subscriptions.list", Target("subscriptions"), fetch)
 
     def close(self) -> None:
         for mgmt in self._mgmt.values():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.azure.reports import resource_id_parts
 from bot.config import valid_registry_name
 from bot.errors import BadInput, BotError
+from bot.words import say
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,4 @@ def registry_label(text: str) -> str:
 def _check_name(name: str, raw: str) -> None:
     if not valid_registry_name(name):
         shown = raw if len(raw) <= 80 else raw[:77] + "…"
-        raise BadInput(
-            f"`{shown}` is not a registry name. A registry name has 5 to 50 letters and digits "
-            "(no dashes or dots); you can also give its login server (myregistry.azurecr.io) or "
-            "its resource id."
-        )
+        raise BadInput(say("bad_registry", shown=shown))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.errors import AzureError
+from bot.words import say
 
 WARN_PERCENT = 80.0
 OK, WARNING, ERROR, SKIPPED = "ok", "warning", "error", "skipped"
@@ -59,7 +60,7 @@ class RegistryRef:
     def from_resource(cls, body: dict[str, Any]) -> RegistryRef:
         found = _RESOURCE_ID.match(str(body.get("id", "")))
         if not found:
-            raise AzureError("Azure returned a registry without a usable resource id.", "server")
+            raise AzureError(say("azure.no_resource_id"), "server")
         props = body.get("properties") or {}
         sku = body.get("sku") or {}
         return cls(
@@ -120,7 +121,9 @@ class UsageReport:
         rows = [UsageRow(**row) for row in data.pop("usages")]
         report = cls(usages=rows, cached=cached, **data)
         report.warnings.extend(
-            f"{row.name} is at {row.percent:g}% of its limit" for row in rows if row.warning
+            say("usage.near_limit", name=row.name, percent=row.percent)
+            for row in rows
+            if row.warning
         )
         return report
 

@@ -54,27 +54,17 @@ def _status(value: str, lang: str) -> str:
     found = [s for s in RUN_STATUSES if s.lower() == value.lower()]
     if not found:
         statuses = ", ".join(RUN_STATUSES)
-        raise BadInput(
-            {
-                "en": f"Unknown status `{value}`. Use one of: {statuses}.",
-                "ru": f"Неизвестный статус `{value}`. Допустимые: {statuses}.",
-            }[lang]
-        )
+        raise BadInput(words(lang)["bad_status"].format(value=value, statuses=statuses))
     return found[0]
 
 
 def _top(value: str, lang: str) -> int:
-    sentence = {
-        "en": "`--top` takes a whole number from 1 to 100",
-        "ru": "`--top` принимает целое число от 1 до 100",
-    }[lang]
     try:
         top = int(value)
     except ValueError:
-        but = "not" if lang == "en" else "а не"
-        raise BadInput(f"{sentence}, {but} `{value}`.") from None
+        raise BadInput(words(lang)["bad_top"].format(value=value)) from None
     if not 1 <= top <= 100:
-        raise BadInput(f"{sentence}.")
+        raise BadInput(words(lang)["top_range"])
     return top
 
 
@@ -152,8 +142,11 @@ def _cancel_runs(request: Request) -> CancelOutcome:
     runs = [run.run_id for run in plan.runs.runs]
     if dry_run or not runs or request.confirm is None:
         return CancelOutcome(plan)
-    details = azure_text.cancel_plan_text(plan.runs)
-    question = f"Cancel {len(runs)} run(s) in {plan.registry.name}? [y/N]"
+    details = azure_text.cancel_plan_text(plan.runs, lang=request.lang)
+    asked = words(request.lang)["cancel_question"].format(
+        count=len(runs), registry=plan.registry.name
+    )
+    question = f"{asked} [y/N]"
     if not request.confirm(details, question):
         return CancelOutcome(plan, declined=True)
     return CancelOutcome(plan, result=ops.cancel(plan.registry, runs))
@@ -229,7 +222,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
             ),
         ),
         run=_usage,
-        text=lambda r, lang: azure_text.usage_text(r),
+        text=azure_text.usage_text,
         blocks=azure_blocks.usage_blocks,
         json=azure_text.usage_json,
     ),
@@ -242,7 +235,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         access=Rule.READ,
         params=(REGISTRY,),
         run=_health,
-        text=lambda r, lang: azure_text.health_text(r),
+        text=azure_text.health_text,
         blocks=azure_blocks.health_blocks,
         json=azure_text.health_json,
         exit_status=lambda r: 1 if r.worst == "error" else 0,
@@ -276,7 +269,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
             ),
         ),
         run=_runs,
-        text=lambda r, lang: azure_text.runs_text(r),
+        text=azure_text.runs_text,
         blocks=azure_blocks.runs_blocks,
         json=azure_text.runs_json,
     ),

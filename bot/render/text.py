@@ -78,7 +78,7 @@ def match_text(
     if match.topic is None:
         if quiet:
             return ""
-        lines = [w["no_answer"]]
+        lines: list[str] = [w["no_answer"]]
         if match.alternatives:
             lines += [f"{w['closest']}:", candidates_text(kb, match.alternatives, lang)]
         lines.append(w["try_faq"])
