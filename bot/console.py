@@ -43,7 +43,7 @@ def respond(services: Services, text: str, lang: str | None = None) -> str:
         return answer(BY_NAME[invocation.name], request).text()
     match = triage.lessons.apply(text, services.matcher.match(text))
     lang = lang or triage.language(text, match.question, None, None)
-    return match_text(services.kb, match, lang)
+    return match_text(services.kb, match, lang, paste=text)
 
 
 PASTE_START = "\x1b[200~"  # a terminal in bracketed-paste mode wraps each paste in these

@@ -25,6 +25,7 @@ from bot.knowledge import Entry
 from bot.matching import Decision, Match
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
+from bot.pasted import Pasted
 from bot.render import azure_blocks, azure_text
 from bot.render import blocks as render
 from bot.render.blocks import notice
@@ -244,7 +245,7 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
             channel=pending["channel"],
             thread_ts=pending["thread_ts"],
             text=kb[match.topic].title[lang],
-            blocks=render.answer_blocks(kb, match, lang),
+            blocks=render.answer_blocks(kb, match, lang, paste=pending.get("text", "")),
         )
     except SLACK_FAILURES as exc:
         post_failed(respond, lang, exc)
@@ -273,12 +274,13 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
         registry=str(data.get("r") or "") or None,
         decision=Decision.ANSWER,
     )
+    pasted = _named(data, match.registry)
     try:
         client.chat_postMessage(
             channel=channel,
             thread_ts=thread,
             text=entry.title[lang],
-            blocks=render.answer_blocks(services.kb, match, lang),
+            blocks=render.answer_blocks(services.kb, match, lang, pasted=pasted),
         )
     except SLACK_FAILURES as exc:
         triage.release_pick(channel, thread, entry.id)
@@ -286,6 +288,17 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
         return
     event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
     respond(delete_original=True)
+
+
+def _named(data: dict[str, Any], registry: str | None) -> Pasted:
+    """What the paste named, as the suggestion's button kept it (older buttons: the registry)."""
+    kept = data.get("n")
+    values = {}
+    if isinstance(kept, dict):
+        values = {str(k): v for k, v in kept.items() if isinstance(v, str) and v}
+    if registry:
+        values.setdefault("registry", registry)
+    return Pasted(values)
 
 
 def suggest_not_it(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
@@ -406,7 +419,7 @@ def explain(services: Services, body: Body, respond: Respond, client: WebClient)
         )
         return
     respond(
-        text=answer_text(entry, lang),
+        text=answer_text(entry, lang),  # a health line's topic: no paste to fill it from
         blocks=render.topic_blocks(entry, lang),
         response_type="ephemeral",
         replace_original=False,

@@ -54,6 +54,6 @@ def triage_message(
         )
     respond(
         text=render.answer_fallback(kb, match, lang),
-        blocks=render.shortcut_blocks(kb, match, lang, token),
+        blocks=render.shortcut_blocks(kb, match, lang, token, paste=text),
         response_type="ephemeral",
     )

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        print(match_text(matcher.kb, result, args.lang))
+        print(match_text(matcher.kb, result, args.lang, paste=text))
     return 0
 
 

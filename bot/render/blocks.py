@@ -13,7 +13,17 @@ from typing import Any
 
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Candidate, Match
-from bot.render.text import HelpLine, bot_command_line, entry_commands, help_lines
+from bot.pasted import NOTHING, Pasted
+from bot.render.text import (
+    HelpLine,
+    bot_command_line,
+    closest,
+    entry_commands,
+    filled_answer,
+    help_lines,
+    matched_on,
+    reading,
+)
 from bot.render.words import words
 
 Block = dict[str, Any]
@@ -71,10 +81,11 @@ def run_request(value: dict[str, Any]) -> str:
     return shlex.join([name, *(str(a) for a in args)])
 
 
-def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[Block]:
-    """One topic's answer: title, cause, steps, commands as code, the bot command, docs."""
+def topic_blocks(entry: Entry, lang: str, pasted: Pasted = NOTHING) -> list[Block]:
+    """One topic's answer: title, cause, steps, commands as code, the bot command, docs —
+    with what the paste named in place of the placeholders."""
     label = words(lang)
-    answer = entry.answer[lang]
+    answer = filled_answer(entry, lang, pasted)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": cut(entry.title[lang], 150)}},
         section(f"*{label['cause']}:* {answer.cause}"),
@@ -84,21 +95,25 @@ def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[B
         ),
     ]
     if entry.commands:
-        commands = entry_commands(entry, registry)
+        commands = entry_commands(entry, pasted)
         blocks.append(section(f"*{label['commands']}:*\n```\n" + "\n".join(commands) + "\n```"))
-    line = bot_command_line(entry, registry)
+    line = bot_command_line(entry, pasted)
     if line:
         blocks.append(section(f"*{label['bot']}:* `{line}`"))
     blocks.append(context(f"{label['docs']}: <{entry.docs}>"))
     return blocks
 
 
-def _why(match: Match, lang: str) -> list[Block]:
-    """What the answer matched on, as a context line; nothing when the match has no reason."""
-    if not match.matched_on:
+def _why(match: Match, lang: str, pasted: Pasted) -> list[Block]:
+    """The topic as a context line, with the signature it matched on when the paste really
+    contains that signature."""
+    if match.topic is None:
         return []
+    signature = matched_on(match, pasted)
+    if signature is None:
+        return [context(words(lang)["why_topic"].format(topic=match.topic))]
     text = words(lang)["why"].format(
-        on=cut(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
+        on=cut(signature, 200), score=f"{match.score:.0f}", topic=match.topic
     )
     return [context(text)]
 
@@ -108,12 +123,20 @@ def _packed(data: dict[str, Any]) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
-    """The thread reply to a confident match, with why it matched and the feedback buttons."""
+def answer_blocks(
+    kb: KnowledgeBase,
+    match: Match,
+    lang: str,
+    paste: str | None = None,
+    pasted: Pasted | None = None,
+) -> list[Block]:
+    """The thread reply to a confident match, with why it matched and the feedback buttons.
+    ``paste`` is the matched text (or ``pasted``, what it named, when only that was kept)."""
     assert match.topic is not None
     entry = kb[match.topic]
     w = words(lang)
-    blocks = [*topic_blocks(entry, lang, match.registry), *_why(match, lang)]
+    named = pasted if pasted is not None else reading(match, paste)
+    blocks = [*topic_blocks(entry, lang, named), *_why(match, lang, named)]
     feedback = _packed({"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]})
     elements = [
         button(w["helped"], HELPED, feedback, style="primary"),
@@ -126,10 +149,15 @@ def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     return blocks
 
 
-def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | None) -> list[Block]:
-    """The private "Is it …?" offer under a paste the bot is not sure about."""
+def suggestion_blocks(
+    entry: Entry, lang: str, thread_ts: str, registry: str | None, pasted: Pasted = NOTHING
+) -> list[Block]:
+    """The private "Is it …?" offer under a paste the bot is not sure about; the button keeps
+    what the paste named, so the answer it posts later is filled in too."""
     w = words(lang)
-    value = _packed({"t": entry.id, "l": lang, "th": thread_ts, "r": registry or ""})
+    value = _packed(
+        {"t": entry.id, "l": lang, "th": thread_ts, "r": registry or "", "n": pasted.packed()}
+    )
     return [
         section(w["is_it"].format(title=entry.title[lang])),
         context(w["is_it_note"]),
@@ -161,9 +189,9 @@ def no_answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     """No confident match (asked directly): say so, list the closest topics, point to faq."""
     label = words(lang)
     blocks = [section(label["no_answer"])]
-    closest = [c for c in match.alternatives if kb.get(c.topic)]
-    if closest:
-        blocks.append(section(f"*{label['closest']}:*\n" + candidates_list(kb, closest, lang)))
+    near = [c for c in closest(match) if kb.get(c.topic)]
+    if near:
+        blocks.append(section(f"*{label['closest']}:*\n" + candidates_list(kb, near, lang)))
     blocks.append(context(label["try_faq"]))
     return blocks
 
@@ -259,14 +287,17 @@ def shared_topic_blocks(entry: Entry, lang: str) -> list[Block]:
     ]
 
 
-def shortcut_blocks(kb: KnowledgeBase, match: Match, lang: str, token: str) -> list[Block]:
+def shortcut_blocks(
+    kb: KnowledgeBase, match: Match, lang: str, token: str, paste: str | None = None
+) -> list[Block]:
     """The private result of "Triage this message", with "Post in thread" when there is one."""
     if match.topic is None:
         return no_answer_blocks(kb, match, lang)
     label = words(lang)["post_in_thread"]
+    pasted = reading(match, paste)
     return [
-        *topic_blocks(kb[match.topic], lang, match.registry),
-        *_why(match, lang),
+        *topic_blocks(kb[match.topic], lang, pasted),
+        *_why(match, lang, pasted),
         {
             "type": "actions",
             "elements": [button(label, POST_IN_THREAD, token, style="primary")],

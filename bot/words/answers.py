@@ -10,10 +10,12 @@ ROWS: dict[str, tuple[str, str]] = {
     "docs": ("Docs", "Документация"),
     "bot": ("Let the bot check", "Проверка ботом"),
     "why_matched": ("Matched on", "Совпало с"),
+    "matched": ("Matched on: “{on}” ({score}/100)", "Совпало с: «{on}» ({score}/100)"),
     "why": (
         "Matched on “{on}” ({score}/100) · topic `{topic}`",
         "Совпало с «{on}» ({score}/100) · тема `{topic}`",
     ),
+    "why_topic": ("Topic `{topic}`", "Тема `{topic}`"),
     "no_answer": ("No known answer for this text.", "Для этого текста готового ответа нет."),
     "closest": ("Closest topics", "Ближайшие темы"),
     "try_faq": ("Try `/acr faq <words>`.", "Попробуйте `/acr faq <слова>`."),
