@@ -51,6 +51,7 @@ _SHAPES: dict[str, re.Pattern[str]] = {
     "registry-resource-id": re.compile(r"/subscriptions/\S{1,300}"),
     "resource-id": re.compile(r"/subscriptions/\S{1,300}"),
     "region": re.compile(r"[a-z0-9]{2,40}"),
+    "group": re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"),  # a container group (ACI)
 }
 # the placeholders an answer fills: the shapes above (never a token or a password)
 FILLABLE = frozenset(_SHAPES)

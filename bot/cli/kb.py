@@ -19,13 +19,18 @@ from bot.words import LANGUAGES, words
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("kb", help="validate, export or inspect the knowledge base")
     kb_sub = p.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    lint = kb_sub.add_parser("lint", help="validate every entry; exit 1 listing the problems")
-    lint.add_argument(
+    checks = kb_sub.add_parser(
+        "lint",
+        help="validate every entry and look for slips a reader would see (stray brackets, "
+        "placeholders answers cannot fill, steps contradicting their command, editor's notes); "
+        "exit 1 listing the problems",
+    )
+    checks.add_argument(
         "--dir",
         type=Path,
         help="knowledge directory (default: ACRBOT_KNOWLEDGE_DIR, else the shipped one)",
     )
-    lint.set_defaults(func=run_lint)
+    checks.set_defaults(func=run_lint)
     export = kb_sub.add_parser("export", help="print every entry")
     export.add_argument("--json", action="store_true", required=True, help="as a JSON array")
     export.set_defaults(func=run_export)
@@ -42,8 +47,10 @@ def add_parser(sub: Any) -> None:
 
 def run_lint(args: argparse.Namespace) -> int:
     from bot.commands import registry_commands
+    from bot.knowledge_lint import lint
 
     entries, problems = check(knowledge_directory(args.dir), bot_commands=registry_commands())
+    problems += lint(entries)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
