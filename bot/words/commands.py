@@ -28,7 +28,10 @@ ROWS: dict[str, tuple[str, str]] = {
     # --- check-health -------------------------------------------------------------------------
     "health.no_server": ("login server unknown", "адрес входа неизвестен"),
     "health.see": ("(see `/acr faq {topic}`)", "(см. `/acr faq {topic}`)"),
-    "health.took": ("{summary} in {seconds:g} s.", "{summary}, за {seconds:g} с."),
+    "health.took": (
+        "{summary} in {seconds:g} s.",
+        "Итог: {summary}; проверка заняла {seconds:g} с.",
+    ),
     "status.ok": ("{count} ok", "в порядке: {count}"),
     "status.warning": ("{count} warning", "предупреждений: {count}"),
     "status.error": ("{count} error", "ошибок: {count}"),
