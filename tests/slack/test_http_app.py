@@ -345,7 +345,9 @@ def test_not_it_offers_runner_ups_and_posts_the_chosen_one(http_bot: LocalBot) -
     posted = replies(http_bot, channel)[1]
     assert posted.params["thread_ts"] == thread
     assert chosen not in (p.FIREWALL_TOPIC,)
-    assert cleanup.params.get("delete_original") is True
+    # the firewall's own error text wins over one person's pick until an admin approves it
+    assert cleanup.params.get("replace_original") is True
+    assert "admin approves" in cleanup.params["text"]
 
 
 def test_shortcut_answers_privately_and_posts_in_thread_once(http_bot: LocalBot) -> None:
