@@ -441,7 +441,9 @@ def test_not_it_hides_the_suggestion_and_posts_nothing(
     """Not it on the private suggestion removes it and counts a miss; the channel sees
     nothing."""
     channel = p.new_channel()
-    send_event(http_bot, p.message_event(p.uncertain_paste(knowledge_dir), channel=channel))
+    # another text than the other suggestion tests: accepting an offer teaches the bot
+    paste = p.uncertain_paste(knowledge_dir, nth=3)
+    send_event(http_bot, p.message_event(paste, channel=channel))
     offer = ephemerals(http_bot, channel)[0]
     not_it = next(b for b in offer.buttons() if b["action_id"] == "suggest_not_it")
     cleanup = click_private(http_bot, not_it, channel=channel)
