@@ -280,7 +280,7 @@ class Triage:
     def rematch(self, text: str) -> Match:
         """The shortcut's match again (for "Post in thread"), without counting it twice."""
         # asked for on purpose: what would only be suggested in a channel is answered here
-        match = self.matcher.match(text, threshold=self.matcher.suggest_threshold)
+        match = self.matcher.match(text, on_demand=True)
         return self.lessons.apply(text, match)
 
     # -- feedback -------------------------------------------------------------------------
