@@ -219,7 +219,7 @@ class Matcher:
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
-        profile = self.profiles.score(list(union), top=config.profile_top)
+        profile = self.profiles.score(sorted(union), top=config.profile_top)
         if not profile:
             return {}
         leader = max(profile[0][1], 1e-3)
