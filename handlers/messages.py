@@ -120,7 +120,8 @@ def _suggest(services: Services, client: WebClient, paste: Paste, decision: Deci
                 decision.lang,
                 decision.thread_ts,
                 match.registry,
-                reading(match, paste.text),
+                source=paste.ts,
+                pasted=reading(match, paste.text),
             ),
         )
     except SLACK_FAILURES as exc:
@@ -146,7 +147,7 @@ def _render(
     if decision.outcome is Outcome.REPEAT:
         link = _permalink(client, paste.channel_id, decision.earlier_thread)
         return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
-    blocks = render.answer_blocks(kb, match, decision.lang, paste=paste.text)
+    blocks = render.answer_blocks(kb, match, decision.lang, source=paste.ts, paste=paste.text)
     return blocks, entry.title[decision.lang]
 
 

@@ -32,6 +32,44 @@ ROWS: dict[str, tuple[str, str]] = {
     "not_it": ("Not it", "Не то"),
     "run": ("Run {command} for {registry}", "Запустить {command} для {registry}"),
     "which": ("Which of these is it?", "Что из этого подходит?"),
+    # teaching (after "Not it")
+    "search_topics": ("Or find the right topic…", "Или найдите подходящую тему…"),
+    "learned_none": (
+        "Nothing taught yet. After *Not it*, pick the right topic to teach me.",
+        "Пока ничему не научили. После *Не то* выберите правильную тему.",
+    ),
+    "learned_title": (
+        "*What the team taught me* ({count}):",
+        "*Чему меня научила команда* ({count}):",
+    ),
+    "learned_silent_label": ("_stay silent_", "_молчать_"),
+    "learned_approved": ("approved", "одобрено"),
+    "learned_people": ("{count} person(s)", "человек: {count}"),
+    "kb.learned_only": (
+        "Use `/acr kb learned` to list what the team taught the bot.",
+        "Чтобы увидеть, чему команда научила бота, вызовите `/acr kb learned`.",
+    ),
+    "none_of_these": ("None of these: stay quiet", "Ничего из этого: молчать"),
+    "learned_silent": (
+        "Noted: I'll stay quiet on text like this.",
+        "Понял: на такой текст буду молчать.",
+    ),
+    "learned_topic": (
+        "Thanks: I'll answer text like this with *{title}*.",
+        "Спасибо: на такой текст буду отвечать темой *{title}*.",
+    ),
+    "learned_pending": (
+        " (Near-identical pastes now; similar ones once someone else confirms or an admin "
+        "approves.)",
+        " (Пока только на почти такие же вставки; на похожие — когда подтвердит кто-то ещё "
+        "или одобрит админ.)",
+    ),
+    "learned_blocked": (
+        "Noted. The knowledge base's own error text points to another topic here, so my "
+        "answer changes once an admin approves this (lesson `{id}`).",
+        "Учёл. Текст ошибки из базы знаний здесь указывает на другую тему, поэтому ответ "
+        "изменится, когда админ одобрит урок `{id}`.",
+    ),
     "none_close": (
         "I have no other close topics. Try `/acr faq <words>`.",
         "Других близких тем нет. Попробуйте `/acr faq <слова>`.",

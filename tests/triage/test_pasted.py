@@ -140,7 +140,7 @@ def test_block_kit_answer_is_filled_like_the_text(services: Services) -> None:
     assert "--ip-address 198.51.100.23" in shown and "`az acr show --name contosoprod" in shown
     assert "Совпало с «denied: client with IP" in shown
     suggestion = render.suggestion_blocks(
-        services.kb[match.topic or ""], "en", "1.2", "contosoprod", read(FIREWALL)
+        services.kb[match.topic or ""], "en", "1.2", "contosoprod", pasted=read(FIREWALL)
     )
     kept = json.loads(suggestion[-1]["elements"][0]["value"])
     assert kept["n"] == {
