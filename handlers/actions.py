@@ -33,6 +33,7 @@ from bot.render.words import words
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
+    ProgressNotes,
     action_value,
     hand_off,
     interaction_ids,
@@ -297,10 +298,14 @@ def suggest_not_it(services: Services, body: Body, respond: Respond, client: Web
 
 
 def run_command(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
-    """A button that runs an /acr command (the triage answer's "Run check-health for …")."""
+    """A button that runs an /acr command (the triage answer's "Run check-health for …"):
+    the answer is private, or goes into the thread when the button says so ("Check this
+    image"), in the thread's language; refusals and errors always stay private."""
     data = json_value(body)
     user, channel, _ = interaction_ids(body)
-    lang = services.triage.command_language("", user, locale_lookup(client))
+    in_thread = render.posts_in_thread(data) and bool(channel)
+    lang = str(data.get("l")) if in_thread and data.get("l") in ("en", "ru") else ""
+    lang = lang or services.triage.command_language("", user, locale_lookup(client))
     answer_privately = private(respond)
     name = str(data.get("command") or "")
     try:
@@ -315,7 +320,19 @@ def run_command(services: Services, body: Body, respond: Respond, client: WebCli
     event(log, "command", command=name, user=user, via="button")
     spec = BY_NAME[name]
     caller = slack_caller(services, client, user, channel)
-    reply = answer(spec, Request(services, invocation, caller, lang))
+    notes = ProgressNotes(answer_privately, services.clock)
+    reply = answer(spec, Request(services, invocation, caller, lang, progress=notes))
+    if in_thread and reply.ok:
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_of(body),
+                text=reply.text(),
+                blocks=[*reply.blocks(), render.context(f"<@{user}>")],
+            )
+        except SLACK_FAILURES as exc:
+            post_failed(respond, lang, exc)
+        return
     answer_privately(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
 
 

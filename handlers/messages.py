@@ -14,6 +14,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.azure.names import find_image
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
@@ -141,7 +142,8 @@ def _render(
     if decision.outcome is Outcome.REPEAT:
         link = _permalink(client, paste.channel_id, decision.earlier_thread)
         return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
-    return render.answer_blocks(kb, match, decision.lang), entry.title[decision.lang]
+    image = find_image(paste.text, match.registry) if match.registry else None
+    return render.answer_blocks(kb, match, decision.lang, image), entry.title[decision.lang]
 
 
 def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:
