@@ -208,6 +208,16 @@ REFUSALS: dict[str, Refusal] = {
             "Проверьте исходящий доступ бота к реестру по порту 443.",
         },
     ),
+    "no-repository": Refusal(
+        "not_found",
+        "manifest-unknown",
+        {
+            "en": "Repository `{repository}` does not exist in registry `{registry}` (or the "
+            "bot's identity cannot see it).",
+            "ru": "Репозитория `{repository}` нет в реестре `{registry}` (или удостоверение "
+            "бота его не видит).",
+        },
+    ),
     "no-token": Refusal(
         "auth",
         "aad-token-scope",
@@ -217,6 +227,12 @@ REFUSALS: dict[str, Refusal] = {
         },
     ),
 }
+
+
+def no_repository(target: DataTarget, lang: str) -> AzureError:
+    """A repository named by the user that the registry does not have."""
+    facts = {"registry": target.registry, "repository": target.repository, "status": 404}
+    return REFUSALS["no-repository"].error(lang, **facts)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from bot.access import Caller
 from bot.azure import pending as pending_store
 from bot.azure.arm_errors import Target
 from bot.azure.clients import Arm
-from bot.azure.data_errors import DataTarget, translate
+from bot.azure.data_errors import DataTarget, no_repository, translate
 from bot.azure.health import HealthChecker, Resolver
 from bot.azure.images import inspect_image
 from bot.azure.names import parse_image
@@ -123,6 +123,8 @@ class AzureOps:
             workers=self.data_workers,
             progress=progress,
         )
+        if repository is not None and not counts:
+            raise no_repository(self._data_target(ref, "count", repository), lang)
         return UntaggedReport(ref.name, ref.login_server, counts, repository, round(seconds, 2))
 
     def _data_target(self, ref: RegistryRef, action: str, repository: str) -> DataTarget:

@@ -81,10 +81,9 @@ def count_untagged(
     the seconds it took. The first failure stops the count and is raised (translated by
     ``call``); work not started yet is dropped."""
     started = time.monotonic()
-    if repository is not None:
+    if repository is not None:  # a repository that does not exist: no counts at all
         one = call("registry.list_manifests", repository, lambda: untagged_in(client, repository))
-        found = [one] if one is not None else [UntaggedCount(repository, 0, 0)]
-        return found, time.monotonic() - started
+        return ([one] if one is not None else []), time.monotonic() - started
     counter = _Counter(progress)
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="acrbot-untagged") as pool:
         jobs: list[Future[UntaggedCount | None]] = []

@@ -70,6 +70,9 @@ def test_one_repository_and_the_purge_command(
     purge = 'az acr run --registry contosoprod --cmd "acr purge --untagged-only --filter '
     assert purge + "'team/tools:.*'\" /dev/null" in text
     assert world.registry.paths().count("GET /acr/v1/_catalog") == 0
+    missing = acrbot(world, "untagged", "contosoprod", "--repository", "team/tool")
+    assert missing.returncode == 1
+    assert "Repository `team/tool` does not exist in registry `contosoprod`" in missing.stderr
 
 
 def test_the_whole_registry_gets_the_registry_wide_purge(
