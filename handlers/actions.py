@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.azure.names import find_image
 from bot.azure.pending import PendingCancel
 from bot.commands import BY_NAME, Request, parse
 from bot.commands.confirmations import confirm_cancel, keep_runs
@@ -240,12 +241,13 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
     if match.topic is None:
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
+    image = find_image(pending.get("text", ""), match.registry) if match.registry else None
     try:
         client.chat_postMessage(
             channel=pending["channel"],
             thread_ts=pending["thread_ts"],
             text=kb[match.topic].title[lang],
-            blocks=render.answer_blocks(kb, match, lang),
+            blocks=render.answer_blocks(kb, match, lang, image),
         )
     except SLACK_FAILURES as exc:
         post_failed(respond, lang, exc)

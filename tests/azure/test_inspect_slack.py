@@ -171,6 +171,20 @@ def test_check_this_image_in_russian(bot: LocalBot) -> None:
     assert "Подробнее: `/acr faq manifest-unknown`." in findings
 
 
+def test_the_shortcuts_post_in_thread_offers_it_too(bot: LocalBot) -> None:
+    """ "Triage this message" on the paste, then "Post in thread": the posted answer has the
+    button as well."""
+    channel, ts, hook = p.new_channel(), p.new_ts(), bot.slack.hook_url()
+    assert bot.click(p.shortcut(PASTE, channel=channel, message_ts=ts, response_url=hook)) == 200
+    private = bot.hook(hook)
+    post = next(b for b in private.buttons() if b["action_id"] == "post_in_thread")
+    click(bot, post, channel, ts, ASKER)
+    (posted,) = bot.slack.find("chat.postMessage", channel=channel)
+    assert posted.params["thread_ts"] == ts
+    button = check_button(posted)
+    assert button is not None and json.loads(button["value"])["args"] == [IMAGE]
+
+
 def test_no_button_without_an_image_or_for_other_topics(bot: LocalBot) -> None:
     """No image in the paste, or a topic that is not about an image: no "Check this image"."""
     _, _, bare = paste(bot, 'manifest unknown: manifest tagged by "1.4.3" is not found')
