@@ -266,3 +266,17 @@ def test_check_this_image_over_socket_mode(world: World) -> None:
         bot.stop()
         socket.close()
         world.slack.socket_url = None
+
+
+def test_the_untagged_topic_runs_untagged_for_the_registry(bot: LocalBot) -> None:
+    """Asking how to delete untagged manifests in a named registry: the answer's run button
+    counts them there, privately, with the purge command."""
+    channel, body, answer = paste(
+        bot, "how do I delete all untagged manifests in contosoprod.azurecr.io"
+    )
+    run = [b for b in answer.buttons() if b["action_id"] == "acr_run_command"]
+    assert [b["text"]["text"] for b in run] == ["Run untagged for contosoprod"]
+    hook = click(bot, run[0], channel, body["event"]["ts"], CLICKER)
+    (counted,) = bot.slack.find("hook", hook=bot.slack.hook_path(hook))
+    assert counted.params["response_type"] == "ephemeral"
+    assert "acr purge --untagged-only" in counted.block_text()
