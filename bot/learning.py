@@ -43,6 +43,7 @@ SIMILAR = 90.0  # word-set similarity a confirmed or approved lesson needs to ap
 MIN_SIMILAR_TEXT = 24  # a shorter lesson is too little to recognise inside other text
 CONFIRMATIONS = 2  # distinct people who taught the same lesson
 POLL_SECONDS = 1.0
+SOURCE_TTL = 7 * 86400.0  # how long a paste can still be taught about after the bot replied
 MAX_TEXT = 4_000  # characters of normalised text kept per lesson
 
 # Secrets people paste by accident: bearer tokens, passwords after a flag, long keys.
@@ -139,6 +140,16 @@ class Lessons:
 
     # -- teaching -------------------------------------------------------------------------
 
+    def remember(self, channel: str, ts: str, paste: str) -> None:
+        """Keep what a later correction of the bot's reply to this paste would learn from: the
+        masked text only, for a week."""
+        text = lesson_text(self.matcher, paste)
+        if text:
+            self.store.set(f"lesson-source:{channel}:{ts}", text, ttl=SOURCE_TTL)
+
+    def source(self, channel: str, ts: str) -> str | None:
+        return self.store.get(f"lesson-source:{channel}:{ts}")
+
     def teach(
         self,
         paste: str,
@@ -148,9 +159,19 @@ class Lessons:
         approve: bool = False,
     ) -> Lesson:
         """Store what this person said about this paste; the same lesson again confirms it."""
+        return self.teach_text(lesson_text(self.matcher, paste), topic, by, channel, approve)
+
+    def teach_text(
+        self,
+        text: str,
+        topic: str | None,
+        by: str,
+        channel: str | None = None,
+        approve: bool = False,
+    ) -> Lesson:
+        """Like ``teach``, for a text already reduced to what a lesson keeps."""
         if topic is not None and self.matcher.kb.get(topic) is None:
             raise ValueError(f"unknown topic {topic!r}")
-        text = lesson_text(self.matcher, paste)
         if not text:
             raise ValueError("nothing to learn from: the text has no words the bot reads")
         ident = lesson_id(topic, text)
@@ -172,6 +193,14 @@ class Lessons:
         self._save(lesson)
         event(log, "learning.taught", id=ident, topic=topic, approved=lesson.approved)
         return lesson
+
+    def blocked(self, lesson: Lesson) -> bool:
+        """True when the knowledge base's own error text points elsewhere for this lesson's
+        text, so it changes nothing until an admin approves it."""
+        if lesson.approved:
+            return False
+        match = self.matcher.match(lesson.text)
+        return bool(match.exact and match.best is not None and match.best.topic != lesson.topic)
 
     def approve(self, ident: str) -> Lesson | None:
         lesson = self.get(ident)

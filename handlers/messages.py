@@ -116,7 +116,7 @@ def _suggest(services: Services, client: WebClient, paste: Paste, decision: Deci
             thread_ts=decision.thread_ts,
             text=words(decision.lang)["is_it"].format(title=entry.title[decision.lang]),
             blocks=render.suggestion_blocks(
-                entry, decision.lang, decision.thread_ts, match.registry
+                entry, decision.lang, decision.thread_ts, match.registry, source=paste.ts
             ),
         )
     except SLACK_FAILURES as exc:
@@ -143,7 +143,8 @@ def _render(
         link = _permalink(client, paste.channel_id, decision.earlier_thread)
         return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
     image = find_image(paste.text, match.registry) if match.registry else None
-    return render.answer_blocks(kb, match, decision.lang, image), entry.title[decision.lang]
+    blocks = render.answer_blocks(kb, match, decision.lang, source=paste.ts, image=image)
+    return blocks, entry.title[decision.lang]
 
 
 def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from bot.cli.lessons import shared_lessons
 from bot.cli.output import error_object, fail, print_json
 from bot.config import knowledge_directory
-from bot.learning import Lessons
 from bot.matching import Match, Matcher
 from bot.matching.cache import load_matcher
 from bot.render.text import match_text
@@ -49,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
             status=2,
         )
     _, matcher = load_matcher(knowledge_directory())
-    lessons = shared_lessons(matcher)
-    decide = matcher.match if lessons is None else _with(lessons, matcher)
+    decide = _decider(matcher)
     if args.jsonl:
         return _stream(decide, sys.stdin.buffer)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())
@@ -107,7 +105,16 @@ def _text_of(raw: bytes) -> str:
     return text
 
 
-def _with(lessons: Lessons, matcher: Matcher) -> Callable[[str], Match]:
+def _decider(matcher: Matcher) -> Callable[[str], Match]:
+    """The matcher, with the deployment's lessons on top when REDIS_URL names its Redis (read
+    only then: a plain match needs neither Redis nor the learning code)."""
+    if not os.environ.get("REDIS_URL", "").strip():
+        return matcher.match
+    from bot.cli.lessons import shared_lessons
+
+    lessons = shared_lessons(matcher)
+    if lessons is None:
+        return matcher.match
     return lambda text: lessons.apply(text, matcher.match(text))
 
 

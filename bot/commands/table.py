@@ -27,6 +27,7 @@ from bot.commands.grammar import usage
 from bot.commands.spec import Audit, CommandSpec, Option, Param, Request
 from bot.errors import BadInput
 from bot.knowledge import KnowledgeBase
+from bot.learning import Lesson
 from bot.matching import Candidate
 from bot.render import azure_blocks, azure_text, images_text
 from bot.render import blocks as render
@@ -112,6 +113,40 @@ def _faq(request: Request) -> FaqResult:
     services = request.services
     query = request.invocation.text("words")
     return FaqResult(services.kb, query, services.matcher.search(query))
+
+
+@dataclass(frozen=True)
+class LearnedResult:
+    lessons: list[Lesson]
+
+
+def _kb_action(value: str) -> str:
+    if value.lower() != "learned":
+        raise BadInput("Use `/acr kb learned` to list what the team taught the bot.")
+    return value.lower()
+
+
+def _learned(request: Request) -> LearnedResult:
+    return LearnedResult(request.services.triage.lessons.all())
+
+
+def learned_text(result: LearnedResult, lang: str) -> str:
+    w = words(lang)
+    if not result.lessons:
+        return w["learned_none"]
+    lines = [w["learned_title"].format(count=len(result.lessons))]
+    for lesson in result.lessons[:30]:
+        topic = f"`{lesson.topic}`" if lesson.topic else w["learned_silent_label"]
+        state = (
+            w["learned_approved"]
+            if lesson.approved
+            else w["learned_people"].format(count=len(set(lesson.confirmed_by)))
+        )
+        first = lesson.text.split("\n", 1)[0][:120].replace("`", "'")
+        lines.append(
+            f"• `{lesson.id}` {topic} · {state} · <@{lesson.by}> · {lesson.uses}× · `{first}`"
+        )
+    return "\n".join(lines)
 
 
 # --- the registry commands ----------------------------------------------------------------------
@@ -241,6 +276,28 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         blocks=lambda r, lang: render.faq_blocks(r.kb, r.words, r.found, lang),
         instant=True,
         cli=False,
+    ),
+    CommandSpec[LearnedResult](
+        "kb",
+        summary={
+            "en": "what the team taught the bot (admins)",
+            "ru": "чему команда научила бота (для админов)",
+        },
+        access=Rule.ADMIN,
+        params=(
+            Param(
+                "action",
+                help={"en": "learned", "ru": "learned"},
+                missing={
+                    "en": "Use `/acr kb learned`.",
+                    "ru": "Используйте `/acr kb learned`.",
+                },
+                check=_kb_action,
+            ),
+        ),
+        run=_learned,
+        text=learned_text,
+        cli=False,  # `acrbot kb learned` is the command line's (with forget, approve, export)
     ),
     CommandSpec[UsageReport](
         "usage",

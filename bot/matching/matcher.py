@@ -22,7 +22,7 @@ from collections import defaultdict
 from bot.knowledge import KnowledgeBase
 from bot.matching.cues import Cue, compile_cue
 from bot.matching.examples import ExampleIndex
-from bot.matching.features import ProfileHit, candidate_features
+from bot.matching.features import ProfileHit, candidate_features, is_prose
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import normalise
@@ -69,12 +69,20 @@ class Matcher:
     # -- public -------------------------------------------------------------------------
 
     def set_threshold(self, threshold: float | None) -> None:
-        """The confidence (0–100) an answer in the channel needs; None: the fitted one."""
-        self.threshold = 100 * self.config.model.answer if threshold is None else threshold
-        self.suggest_threshold = min(100 * self.config.model.suggest, self.threshold)
+        """The confidence (0–100) an answer in the channel needs; None: the fitted ones."""
+        self.override = threshold
 
-    def match(self, text: str, threshold: float | None = None) -> Match:
-        threshold = self.threshold if threshold is None else threshold
+    def thresholds(self, prose: bool) -> tuple[float, float]:
+        """(answer, suggest) confidences for a paste of tool output or, ``prose``, people's
+        sentences: the fitted model has one pair for each."""
+        answer, suggest = self.config.model.thresholds(prose)
+        if self.override is not None:
+            answer = self.override / 100
+        return 100 * answer, 100 * min(suggest, answer)
+
+    def match(self, text: str, *, on_demand: bool = False) -> Match:
+        """The decision about ``text``; ``on_demand`` (someone asked for triage of this
+        message) answers what a channel would only be offered privately."""
         language = detect_language(text)
         registry = _find_registry(text)
         question = is_question(text)
@@ -85,9 +93,12 @@ class Matcher:
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0]
         hit = strings.get(best.topic)
+        threshold, suggest = self.thresholds(is_prose(features[best.topic]))
+        if on_demand:
+            threshold = suggest
         if best.score >= threshold:
             decision = Decision.ANSWER
-        elif best.score >= min(self.suggest_threshold, threshold):
+        elif best.score >= suggest:
             decision = Decision.SUGGEST
         else:
             decision = Decision.SILENT
@@ -208,7 +219,7 @@ class Matcher:
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
-        profile = self.profiles.score(list(union), top=config.profile_top)
+        profile = self.profiles.score(sorted(union), top=config.profile_top)
         if not profile:
             return {}
         leader = max(profile[0][1], 1e-3)

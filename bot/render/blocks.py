@@ -26,7 +26,10 @@ FAQ_SHOW = "faq_show"
 SHARE = "share_topic"
 POST_IN_THREAD = "post_in_thread"
 SUGGEST_POST = "suggest_post"  # the private "Is it …?" offer: post the answer in the thread
-SUGGEST_NOT_IT = "suggest_not_it"  # ... or hide the offer
+SUGGEST_NOT_IT = "suggest_not_it"
+TEACH_SEARCH = "teach_search"  # after "Not it": any topic, searched by words
+TEACH_SILENT = "teach_silent"  # after "Not it": none of these, stay quiet on such text
+TEACH_BLOCK = "teach:"  # ... or hide the offer
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
 BUTTON_TEXT_LIMIT = 75
@@ -138,15 +141,21 @@ IMAGE_TOPICS = frozenset(
 
 
 def answer_blocks(
-    kb: KnowledgeBase, match: Match, lang: str, image: str | None = None
+    kb: KnowledgeBase,
+    match: Match,
+    lang: str,
+    source: str | None = None,
+    image: str | None = None,
 ) -> list[Block]:
-    """The thread reply to a confident match, with why it matched and the feedback buttons;
-    ``image`` is the image the paste names (``inspect`` it with one click)."""
+    """The thread reply to a confident match, with why it matched and the feedback buttons.
+    ``source`` is the paste's ts, so a correction after "Not it" can teach the bot; ``image``
+    is the image the paste names (``inspect`` it with one click)."""
     assert match.topic is not None
     entry = kb[match.topic]
     w = words(lang)
     blocks = [*topic_blocks(entry, lang, match.registry), *_why(match, lang)]
-    feedback = _packed({"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]})
+    alternatives = [c.topic for c in match.alternatives[:3]]
+    feedback = _packed({"t": entry.id, "l": lang, "a": alternatives, "s": source or ""})
     elements = [
         button(w["helped"], HELPED, feedback, style="primary"),
         button(w["not_it"], NOT_IT, feedback),
@@ -160,10 +169,14 @@ def answer_blocks(
     return blocks
 
 
-def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | None) -> list[Block]:
+def suggestion_blocks(
+    entry: Entry, lang: str, thread_ts: str, registry: str | None, source: str | None = None
+) -> list[Block]:
     """The private "Is it …?" offer under a paste the bot is not sure about."""
     w = words(lang)
-    value = _packed({"t": entry.id, "l": lang, "th": thread_ts, "r": registry or ""})
+    value = _packed(
+        {"t": entry.id, "l": lang, "th": thread_ts, "r": registry or "", "s": source or ""}
+    )
     return [
         section(w["is_it"].format(title=entry.title[lang])),
         context(w["is_it_note"]),
@@ -215,22 +228,39 @@ def repeat_blocks(entry: Entry, lang: str, link: str | None) -> list[Block]:
 
 
 def alternatives_blocks(
-    kb: KnowledgeBase, topics: list[str], lang: str, thread_ts: str | None
+    kb: KnowledgeBase,
+    topics: list[str],
+    lang: str,
+    thread_ts: str | None,
+    source: str | None = None,
 ) -> list[Block]:
-    """After "Not it": the runner-up topics as buttons; the chosen one is posted in the thread."""
+    """After "Not it": the runner-up topics as buttons, a search over every topic, and "none
+    of these"; the chosen topic is posted in the thread, and the bot learns from the choice."""
     w = words(lang)
     known = [t for t in topics if kb.get(t)]
-    if not known:
-        return [section(w["none_close"])]
-    elements = [
-        button(
-            kb[t].title[lang],
-            f"{PICK_TOPIC}_{n}",
-            _packed({"t": t, "l": lang, "th": thread_ts or ""}),
-        )
-        for n, t in enumerate(known[:5])
-    ]
-    return [section(w["which"]), {"type": "actions", "elements": elements}]
+    state = {"l": lang, "th": thread_ts or "", "s": source or ""}
+    blocks: list[Block] = [section(w["which"] if known else w["none_close"])]
+    if known:
+        elements = [
+            button(kb[t].title[lang], f"{PICK_TOPIC}_{n}", _packed({"t": t, **state}))
+            for n, t in enumerate(known[:5])
+        ]
+        blocks.append({"type": "actions", "elements": elements})
+    search = {
+        "type": "external_select",
+        "action_id": TEACH_SEARCH,
+        "placeholder": {"type": "plain_text", "text": cut(w["search_topics"], 150)},
+        "min_query_length": 2,
+    }
+    # the select's own value is the topic; what the click needs besides rides in the block id
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": TEACH_BLOCK + _packed(state),
+            "elements": [search, button(w["none_of_these"], TEACH_SILENT, _packed(state))],
+        }
+    )
+    return blocks
 
 
 def picked_blocks(entry: Entry, lang: str) -> list[Block]:

@@ -345,7 +345,9 @@ def test_not_it_offers_runner_ups_and_posts_the_chosen_one(http_bot: LocalBot) -
     posted = replies(http_bot, channel)[1]
     assert posted.params["thread_ts"] == thread
     assert chosen not in (p.FIREWALL_TOPIC,)
-    assert cleanup.params.get("delete_original") is True
+    # the firewall's own error text wins over one person's pick until an admin approves it
+    assert cleanup.params.get("replace_original") is True
+    assert "admin approves" in cleanup.params["text"]
 
 
 def test_shortcut_answers_privately_and_posts_in_thread_once(http_bot: LocalBot) -> None:
@@ -439,7 +441,9 @@ def test_not_it_hides_the_suggestion_and_posts_nothing(
     """Not it on the private suggestion removes it and counts a miss; the channel sees
     nothing."""
     channel = p.new_channel()
-    send_event(http_bot, p.message_event(p.uncertain_paste(knowledge_dir), channel=channel))
+    # another text than the other suggestion tests: accepting an offer teaches the bot
+    paste = p.uncertain_paste(knowledge_dir, nth=3)
+    send_event(http_bot, p.message_event(paste, channel=channel))
     offer = ephemerals(http_bot, channel)[0]
     not_it = next(b for b in offer.buttons() if b["action_id"] == "suggest_not_it")
     cleanup = click_private(http_bot, not_it, channel=channel)

@@ -110,7 +110,7 @@ def recognised(result: Match, topic: str) -> bool:
 
 def test_an_error_after_a_thousand_characters_of_a_line_is_read(matcher: Matcher) -> None:
     """A line is read to its end: the error after 1,000 characters of noise is answered."""
-    assert recognised(matcher.match("x" * 1000 + " " + FIREWALL), "client-ip-not-allowed")
+    assert matcher.match("x" * 1000 + " " + FIREWALL).topic == "client-ip-not-allowed"
     assert recognised(matcher.match("x " * 30_000 + FIREWALL), "client-ip-not-allowed")
     assert matcher.match("x" * 1000 + " " + FIREWALL_LINE).topic == "client-ip-not-allowed"
 
