@@ -118,6 +118,16 @@ REFUSALS: dict[str, Refusal] = {
             "для списка репозиториев).",
         },
     ),
+    "quarantined": Refusal(
+        "forbidden",
+        "image-quarantine",
+        {
+            "en": "Registry `{registry}` holds the image in quarantine (HTTP {status}{code}): "
+            "it cannot be pulled until a scanner marks it as passed.",
+            "ru": "Реестр `{registry}` держит образ на карантине (HTTP {status}{code}): скачать "
+            "его нельзя, пока сканер не отметит его как проверенный.",
+        },
+    ),
     "not-found": Refusal(
         "not_found",
         "manifest-unknown",
@@ -310,6 +320,8 @@ def _from_status(exc: HttpResponseError) -> tuple[str, dict[str, Any]]:
     path = _path(exc)
     if status == 401:
         return ("entra-refused" if path.endswith("/oauth2/exchange") else "unauthorized"), facts
+    if code == "IMAGE_QUARANTINED":
+        return "quarantined", facts
     if status == 403:
         text = (message or "").lower()
         if "client with ip" in text or "not allowed access" in text or "public network" in text:

@@ -247,6 +247,13 @@ def test_data_plane_refusals_are_sentences_with_their_topic(
     assert "Traceback" not in error.user_message and "mi-" not in error.user_message
 
 
+def test_a_quarantined_image_says_so(world: AzureWorld, images: Images) -> None:
+    world.registry.fail, world.registry.fail_code = 403, "IMAGE_QUARANTINED"
+    error = fails(world)
+    assert "holds the image in quarantine (HTTP 403, IMAGE_QUARANTINED)" in error.user_message
+    assert error.user_message.endswith("See `/acr faq image-quarantine`.")
+
+
 def test_refusals_in_russian(world: AzureWorld, images: Images) -> None:
     world.registry.throttle = 10_000
     message = fails(world, "ru").user_message

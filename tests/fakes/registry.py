@@ -144,7 +144,8 @@ class FakeRegistry:
     (``forbidden`` is the registry's firewall: every path answers 403); ``exchange_status`` /
     ``token_status`` force a failure; ``delay`` slows every answer; ``throttle`` answers 429 to
     that many data requests; ``denied`` repositories get no token; ``fail`` forces one status
-    on data requests; ``on_request`` is called with each request before it is answered."""
+    (with ``fail_code``) on data requests; ``on_request`` is called with each request before
+    it is answered."""
 
     def __init__(self, ca: TestCA, entra_prefix: str = "mi-") -> None:
         self.entra_prefix = entra_prefix
@@ -154,6 +155,7 @@ class FakeRegistry:
         self.delay = 0.0
         self.throttle = 0
         self.fail: int | None = None
+        self.fail_code = "UNKNOWN"
         self.denied: set[str] = set()
         self.on_request: Callable[[Request], None] | None = None
         self.log: list[Request] = []
@@ -453,7 +455,7 @@ class FakeRegistry:
                 self.throttle -= 1
                 return acr_error(429, "TOOMANYREQUESTS", "too many requests", {"Retry-After": "0"})
         if self.fail is not None:
-            return acr_error(self.fail, "UNKNOWN", "the registry had a problem")
+            return acr_error(self.fail, self.fail_code, "the registry had a problem")
         parts = [unquote(p) for p in request.path.strip("/").split("/")]
         if parts[0] == "v2":
             return self._manifest_document(parts[1], parts[3])
