@@ -17,6 +17,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.azure.names import find_image
 from bot.azure.pending import PendingCancel
 from bot.commands import BY_NAME, Request, parse
 from bot.commands.confirmations import confirm_cancel, keep_runs
@@ -36,6 +37,7 @@ from bot.render.words import localise, words
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
+    ProgressNotes,
     action_value,
     hand_off,
     interaction_ids,
@@ -346,12 +348,15 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
     if match.topic is None:
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
+    image = find_image(pending.get("text", ""), match.registry) if match.registry else None
     try:
         client.chat_postMessage(
             channel=pending["channel"],
             thread_ts=pending["thread_ts"],
             text=kb[match.topic].title[lang],
-            blocks=render.answer_blocks(kb, match, lang, paste=pending.get("text", "")),
+            blocks=render.answer_blocks(
+                kb, match, lang, paste=pending.get("text", ""), image=image
+            ),
         )
     except SLACK_FAILURES as exc:
         post_failed(respond, lang, exc)
@@ -417,10 +422,14 @@ def suggest_not_it(services: Services, body: Body, respond: Respond, client: Web
 
 
 def run_command(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
-    """A button that runs an /acr command (the triage answer's "Run check-health for …")."""
+    """A button that runs an /acr command (the triage answer's "Run check-health for …"):
+    the answer is private, or goes into the thread when the button says so ("Check this
+    image"), in the thread's language; refusals and errors always stay private."""
     data = json_value(body)
     user, channel, _ = interaction_ids(body)
-    lang = services.triage.command_language("", user, locale_lookup(client))
+    in_thread = render.posts_in_thread(data) and bool(channel)
+    lang = str(data.get("l")) if in_thread and data.get("l") in ("en", "ru") else ""
+    lang = lang or services.triage.command_language("", user, locale_lookup(client))
     answer_privately = private(respond)
     name = str(data.get("command") or "")
     try:
@@ -435,7 +444,19 @@ def run_command(services: Services, body: Body, respond: Respond, client: WebCli
     event(log, "command", command=name, user=user, via="button")
     spec = BY_NAME[name]
     caller = slack_caller(services, client, user, channel)
-    reply = answer(spec, Request(services, invocation, caller, lang))
+    notes = ProgressNotes(answer_privately, services.clock)
+    reply = answer(spec, Request(services, invocation, caller, lang, progress=notes))
+    if in_thread and reply.ok:
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_of(body),
+                text=reply.text(),
+                blocks=[*reply.blocks(), render.context(f"<@{user}>")],
+            )
+        except SLACK_FAILURES as exc:
+            post_failed(respond, lang, exc)
+        return
     answer_privately(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
 
 

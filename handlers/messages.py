@@ -14,6 +14,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.azure.names import find_image
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
@@ -147,7 +148,10 @@ def _render(
     if decision.outcome is Outcome.REPEAT:
         link = _permalink(client, paste.channel_id, decision.earlier_thread)
         return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
-    blocks = render.answer_blocks(kb, match, decision.lang, source=paste.ts, paste=paste.text)
+    image = find_image(paste.text, match.registry) if match.registry else None
+    blocks = render.answer_blocks(
+        kb, match, decision.lang, source=paste.ts, paste=paste.text, image=image
+    )
     return blocks, entry.title[decision.lang]
 
 

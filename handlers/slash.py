@@ -9,6 +9,7 @@ acknowledgement with its usage line.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -23,6 +24,7 @@ from bot.render.words import localise
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
+    ProgressNotes,
     hand_off,
     locale_lookup,
     services_of,
@@ -79,7 +81,9 @@ def run_command(
     lang = services.triage.command_language(text, user, locale_lookup(client))
     spec = BY_NAME[invocation.name]
     event(log, "command", command=spec.name, user=user)
-    reply = answer(spec, _request(services, invocation, command, client, lang))
+    request = _request(services, invocation, command, client, lang)
+    notes = ProgressNotes(respond, services.clock)
+    reply = answer(spec, replace(request, progress=notes))
     try:
         respond(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
     except SLACK_FAILURES as exc:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from azure.containerregistry import ContainerRegistryClient
 from azure.core import AzureClouds
 from azure.core.credentials import TokenCredential
 from azure.core.pipeline.transport import RequestsTransport
@@ -59,6 +60,7 @@ class Arm:
         self._lock = threading.Lock()
         self._mgmt: dict[str, ContainerRegistryManagementClient] = {}
         self._tasks: dict[str, ContainerRegistryTasksMgmtClient] = {}
+        self._registries: dict[str, ContainerRegistryClient] = {}
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=pool_size)
         self._session.mount("https://", adapter)
@@ -72,17 +74,51 @@ class Arm:
             return self._credential
 
     def _options(self) -> dict[str, Any]:
-        timeout = self.settings.azure_timeout_seconds
         return {
             "credential_scopes": [self.settings.cloud["arm_audience"]],
             "cloud_setting": SDK_CLOUDS[self.settings.azure_cloud],
+            **self.pipeline_options(),
+        }
+
+    def pipeline_options(self) -> dict[str, Any]:
+        """Retries, time limits and the shared connection pool: the same for every Azure
+        client the bot builds, ARM and registry data plane alike."""
+        timeout = self.settings.azure_timeout_seconds
+        return {
             "retry_total": self.retry_total,
             "retry_backoff_factor": 0.5,
             "retry_backoff_max": 8,
             "connection_timeout": min(timeout, 10.0),
             "read_timeout": timeout,
-            "transport": RequestsTransport(session=self._session, session_owner=False),
+            # an explicit transport ignores the client's time limits: it takes its own
+            "transport": RequestsTransport(
+                session=self._session,
+                session_owner=False,
+                connection_timeout=min(timeout, 10.0),
+                read_timeout=timeout,
+            ),
         }
+
+    def registry(self, login_server: str) -> ContainerRegistryClient:
+        """The data-plane client of one registry, built on first use and shared by threads.
+
+        It authenticates the way the SDK does: the registry's challenge, then the bot's Entra
+        token (for the registry audience of the configured cloud) exchanged for registry
+        tokens; the data plane never sees the Entra token itself or admin credentials.
+        """
+        credential = self.credential
+        audience = self.settings.cloud["acr_audience"].removesuffix("/.default")
+        with self._lock:
+            client = self._registries.get(login_server)
+            if client is None:
+                client = ContainerRegistryClient(
+                    f"https://{login_server}",
+                    credential,
+                    audience=audience,
+                    **self.pipeline_options(),
+                )
+                self._registries[login_server] = client
+            return client
 
     def mgmt(self, subscription: str) -> ContainerRegistryManagementClient:
         return self._client(self._mgmt, ContainerRegistryManagementClient, subscription)
@@ -105,8 +141,15 @@ class Arm:
                 cache[subscription] = client
             return client
 
-    def call(self, operation: str, target: Target, fn: Callable[[], T]) -> T:
-        """Run one logical Azure call; count it; translate any failure into AzureError."""
+    def call(
+        self,
+        operation: str,
+        target: Target,
+        fn: Callable[[], T],
+        translator: Callable[[BaseException], AzureError] | None = None,
+    ) -> T:
+        """Run one logical Azure call; count it; translate any failure into AzureError
+        (with ``translator`` when the call has its own catalogue, as the data plane does)."""
         AZURE_CALLS.labels(operation=operation).inc()
         try:
             return fn()
@@ -114,7 +157,7 @@ class Arm:
             AZURE_ERRORS.labels(operation=operation, kind=exc.kind).inc()
             raise
         except Exception as exc:
-            error = translate(exc, target)
+            error = translator(exc) if translator is not None else translate(exc, target)
             AZURE_ERRORS.labels(operation=operation, kind=error.kind).inc()
             event(
                 log,
@@ -157,6 +200,8 @@ class Arm:
         return self.call("subscriptions.list", Target("subscriptions"), fetch)
 
     def close(self) -> None:
+        for registry in self._registries.values():
+            registry.close()
         for mgmt in self._mgmt.values():
             mgmt.close()
         for tasks in self._tasks.values():

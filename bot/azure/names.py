@@ -49,3 +49,110 @@ def _check_name(name: str, raw: str) -> None:
     if not valid_registry_name(name):
         shown = raw if len(raw) <= 80 else raw[:77] + "…"
         raise BadInput(say("bad_registry", shown=shown))
+
+
+# --- images -------------------------------------------------------------------------------------
+# Repository names and tags as the OCI distribution spec allows them (lowercase path components,
+# a tag of up to 128 word characters, dots and dashes), and sha256 digests.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(f"^{_COMPONENT}(?:/{_COMPONENT})*$")
+_TAG = re.compile(r"^\w[\w.-]{0,127}$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_IMAGE_FORMS = (
+    "<registry>.azurecr.io/<repository>:<tag>, <registry>.azurecr.io/<repository>@sha256:<digest> "
+    "or <registry>/<repository>:<tag>"
+)
+_HOST = r"(?<![\w.-])(?P<host>[A-Za-z0-9-]{5,60}(?:\.[A-Za-z0-9-]+)*\.azurecr\.(?:io|cn|us))"
+# An image on an ACR host inside a paste (host, repository, then a tag or a digest), or a
+# registry URL that names a manifest (``https://<host>/v2/<repository>/manifests/<reference>``).
+_IMAGE_IN_TEXT = re.compile(
+    _HOST + r"/(?:v2/(?P<url_path>[a-z0-9][a-z0-9._/-]*?)/manifests/"
+    r"(?P<url_ref>sha256:[0-9a-f]{64}|[\w][\w.-]{0,127})"
+    r"|(?P<path>[a-z0-9][a-z0-9._/-]*?)(?P<ref>:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64}))"
+    r"(?![\w.-]*/)"
+)
+
+
+@dataclass(frozen=True)
+class ImageArgument:
+    """An image as the user named it: the registry argument, the repository, a tag or digest."""
+
+    registry: str  # as typed: a login server or a name (resolved through ARM later)
+    repository: str
+    reference: str  # a tag, or sha256:<digest>
+
+    @property
+    def name(self) -> str:
+        """The registry's name (for access limits and the command log)."""
+        return parse_registry(self.registry).name
+
+    @property
+    def is_digest(self) -> bool:
+        return self.reference.startswith("sha256:")
+
+    def shown(self) -> str:
+        """``api:1.4.3`` or ``api@sha256:…``: the image inside its registry."""
+        joiner = "@" if self.is_digest else ":"
+        return f"{self.repository}{joiner}{self.reference}"
+
+
+def parse_image(text: str) -> ImageArgument:
+    """Understand an image argument; raise BadInput with the accepted forms otherwise."""
+    raw = re.sub(r"^(?:docker://|https?://)", "", text.strip(), flags=re.IGNORECASE)
+    shown = raw if len(raw) <= 80 else raw[:77] + "…"
+    host, slash, rest = raw.partition("/")
+    if not slash or not rest:
+        raise BadInput(f"`{shown}` is not an image. Give it as {_IMAGE_FORMS}.")
+    parse_registry(host)  # a bad registry part says what a registry name looks like
+    if "@" in rest:
+        repository, _, reference = rest.partition("@")
+        if not _DIGEST.match(reference):
+            raise BadInput(
+                f"`{reference}` is not a digest: a digest is `sha256:` and 64 hex digits."
+            )
+    else:
+        repository, colon, reference = rest.rpartition(":")
+        if not colon:  # no tag: Docker's own default
+            repository, reference = rest, "latest"
+        if not _TAG.match(reference):
+            raise BadInput(
+                f"`{reference}` is not a tag: up to 128 letters, digits, `_`, `.` and `-`, "
+                "not starting with `.` or `-`."
+            )
+    if repository != repository.lower() and _REPOSITORY.match(repository.lower()):
+        raise BadInput(
+            f"Repository names are lowercase: `{repository}` cannot exist. "
+            f"Try `{host}/{repository.lower()}`."
+        )
+    if not _REPOSITORY.match(repository):
+        raise BadInput(
+            f"`{repository}` is not a repository name: lowercase letters and digits, separated "
+            "by `.`, `_`, `-` or `/`."
+        )
+    return ImageArgument(host, repository, reference)
+
+
+def find_image(text: str, registry: str | None = None) -> str | None:
+    """The first image on an ACR registry that a paste names with a tag or a digest
+    (``myreg.azurecr.io/api:1.4.3``), on ``registry`` when given; None when there is none.
+
+    Registry URLs count when they name a manifest (``https://myreg.azurecr.io/v2/api/manifests/
+    1.4.3``); other paths on the registry (``/oauth2/token``) are not images.
+    """
+    for found in _IMAGE_IN_TEXT.finditer(text):
+        host = found.group("host")
+        if found.group("url_path"):
+            path, reference = found.group("url_path"), found.group("url_ref")
+            ref = ("@" if reference.startswith("sha256:") else ":") + reference
+        else:
+            path, ref = found.group("path"), found.group("ref")
+            if path.split("/", 1)[0] in ("v2", "oauth2", "acr"):
+                continue
+        candidate = f"{host.lower()}/{path}{ref}"
+        try:
+            image = parse_image(candidate)
+        except BotError:
+            continue
+        if registry is None or image.name == registry.lower():
+            return candidate
+    return None

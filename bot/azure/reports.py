@@ -210,3 +210,77 @@ class HealthReport:
             if level in statuses:
                 return level
         return SKIPPED
+
+
+# --- inspect -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InspectReport:
+    """What the registry knows about one image reference (``inspect``).
+
+    ``locked`` names where writes are disabled (``repository``, ``tag``, ``image``) and
+    ``unreadable`` where reads are; ``closest_platforms`` are the platforms of the closest
+    existing tag when the requested one is missing.
+    """
+
+    registry: str
+    login_server: str
+    repository: str
+    reference: str
+    repository_exists: bool
+    found: bool
+    digest: str | None = None
+    media_type: str | None = None
+    platforms: list[str] = field(default_factory=list)
+    size_bytes: int | None = None
+    last_updated: str | None = None  # ISO 8601, UTC
+    can_read: bool | None = None
+    can_write: bool | None = None
+    similar_tags: list[str] = field(default_factory=list)
+    similar_repositories: list[str] = field(default_factory=list)
+    locked: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    closest_platforms: list[str] = field(default_factory=list)
+
+    @property
+    def is_digest(self) -> bool:
+        return self.reference.startswith("sha256:")
+
+    @property
+    def image(self) -> str:
+        """``api:1.4.3`` or ``api@sha256:…``."""
+        return f"{self.repository}{'@' if self.is_digest else ':'}{self.reference}"
+
+    @property
+    def is_index(self) -> bool:
+        return bool(self.media_type and ("index" in self.media_type or "list" in self.media_type))
+
+
+# --- untagged ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UntaggedCount:
+    """Manifests no tag points to (directly or through a tagged index) in one repository."""
+
+    name: str
+    untagged: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class UntaggedReport:
+    registry: str
+    login_server: str
+    repositories: list[UntaggedCount]  # most bytes first
+    repository: str | None = None  # the one repository asked about, if any
+    seconds: float = 0.0
+
+    @property
+    def untagged(self) -> int:
+        return sum(r.untagged for r in self.repositories)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.repositories)
+
+    @property
+    def with_untagged(self) -> list[UntaggedCount]:
+        return [r for r in self.repositories if r.untagged]

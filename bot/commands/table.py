@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.access import CONSOLE, SLACK, Rule
-from bot.azure.names import parse_registry
+from bot.azure.names import parse_image, parse_registry
 from bot.azure.reports import (
     RUN_STATUSES,
     CancelOutcome,
     CancelResult,
     HealthReport,
+    InspectReport,
     RunsReport,
+    UntaggedReport,
     UsageReport,
 )
 from bot.commands.grammar import usage
@@ -27,7 +29,7 @@ from bot.errors import BadInput
 from bot.knowledge import KnowledgeBase
 from bot.learning import Lesson
 from bot.matching import Candidate
-from bot.render import azure_blocks, azure_text
+from bot.render import azure_blocks, azure_text, images_text
 from bot.render import blocks as render
 from bot.render.text import HelpLine, faq_text, help_text
 from bot.render.words import say, words
@@ -155,6 +157,32 @@ def _runs(request: Request) -> RunsReport:
         invocation.optional("task"),
         invocation.number("top"),
     )
+
+
+def _inspect(request: Request) -> InspectReport:
+    return request.services.ops().inspect(request.invocation.text("image"), request.lang)
+
+
+def _untagged(request: Request) -> UntaggedReport:
+    invocation, lang, note = request.invocation, request.lang, request.progress
+    registry = invocation.text("registry")
+
+    def progress(done: int, known: int, complete: bool) -> None:
+        if note is not None:
+            key = "untagged_progress" if complete else "untagged_progress_listing"
+            name = parse_registry(registry).name
+            note(words(lang)[key].format(registry=name, done=done, known=known))
+
+    return request.services.ops().untagged(
+        registry, invocation.optional("repository"), lang, progress
+    )
+
+
+def _inspect_audit(report: InspectReport) -> Audit:
+    if report.found:
+        return Audit("ok", f"{report.image}: found")
+    what = "no repository" if not report.repository_exists else "not found"
+    return Audit("ok", f"{report.image}: {what}")
 
 
 def _cancel_runs(request: Request) -> CancelOutcome:
@@ -329,6 +357,57 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         text=azure_text.runs_text,
         blocks=azure_blocks.runs_blocks,
         json=azure_text.runs_json,
+    ),
+    CommandSpec[InspectReport](
+        "inspect",
+        summary={
+            "en": "an image's tag, digest, platforms, size and locks (or the closest names)",
+            "ru": "тег, дайджест, платформы, размер и блокировки образа (или похожие имена)",
+        },
+        access=Rule.READ,
+        params=(
+            Param(
+                "image",
+                help={
+                    "en": "<registry>.azurecr.io/<repository>:<tag>, …@sha256:<digest> or "
+                    "<registry>/<repository>:<tag>",
+                    "ru": "<реестр>.azurecr.io/<репозиторий>:<тег>, …@sha256:<дайджест> или "
+                    "<реестр>/<репозиторий>:<тег>",
+                },
+                missing={"en": "Which image?", "ru": "Какой образ?"},
+                label={"en": "image", "ru": "образ"},
+                check=parse_image,
+            ),
+        ),
+        run=_inspect,
+        text=images_text.inspect_text,
+        blocks=azure_blocks.inspect_blocks,
+        json=images_text.inspect_json,
+        audit=_inspect_audit,
+        registry=lambda invocation: parse_image(invocation.text("image")).name,
+    ),
+    CommandSpec[UntaggedReport](
+        "untagged",
+        summary={
+            "en": "manifests without tags and the space they hold, with the purge command",
+            "ru": "манифесты без тегов и их объём, с командой очистки",
+        },
+        access=Rule.READ,
+        params=(
+            REGISTRY,
+            Param(
+                "repository",
+                help={"en": "only this repository", "ru": "только этот репозиторий"},
+                missing={"en": "Which repository?", "ru": "Какой репозиторий?"},
+                required=False,
+                cli_option=True,
+            ),
+        ),
+        run=_untagged,
+        text=images_text.untagged_text,
+        blocks=azure_blocks.untagged_blocks,
+        json=images_text.untagged_json,
+        audit=lambda r: Audit("ok", f"{r.untagged} untagged, {r.bytes} bytes"),
     ),
     CommandSpec[CancelOutcome](
         "cancel-runs",

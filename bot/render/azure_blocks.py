@@ -5,8 +5,16 @@ Action ids live here once, so the buttons and the listeners in handlers/actions.
 
 from __future__ import annotations
 
-from bot.azure.reports import CancelOutcome, CancelResult, HealthReport, RunsReport, UsageReport
-from bot.render import azure_text
+from bot.azure.reports import (
+    CancelOutcome,
+    CancelResult,
+    HealthReport,
+    InspectReport,
+    RunsReport,
+    UntaggedReport,
+    UsageReport,
+)
+from bot.render import azure_text, images_text
 from bot.render.blocks import Block, button, context, cut, notice, section
 from bot.render.words import words
 
@@ -103,3 +111,29 @@ def cancelling_blocks(registry: str, count: int, lang: str) -> list[Block]:
 
 def cancel_result_blocks(result: CancelResult, lang: str = "en") -> list[Block]:
     return [section(azure_text.cancel_result_text(result, lang))]
+
+
+def explain_buttons(topics: list[str], lang: str) -> list[Block]:
+    """An "Explain" button per knowledge topic (the health line's action: shown privately)."""
+    if not topics:
+        return []
+    label = words(lang)["explain"]
+    elements = [
+        button(f"{label}: {topic}", f"{HEALTH_TOPIC}_{n}", topic) for n, topic in enumerate(topics)
+    ]
+    return [{"type": "actions", "elements": elements}]
+
+
+def inspect_blocks(report: InspectReport, lang: str) -> list[Block]:
+    text = images_text.inspect_text(report, lang)
+    return [section(text), *explain_buttons(images_text.inspect_topics(report), lang)]
+
+
+def untagged_blocks(report: UntaggedReport, lang: str) -> list[Block]:
+    """The totals and the largest repositories, then the purge command in a section of its
+    own, so a long list can never cut the command short."""
+    text = images_text.untagged_text(report, lang)
+    head, marker, rest = text.partition("\n" + words(lang)["untagged_purge"])
+    if not marker:
+        return [section(text)]
+    return [section(head), section(marker.strip() + rest)]

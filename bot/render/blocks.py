@@ -69,9 +69,20 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     return element
 
 
-def command_button(label: str, command: str, *args: str) -> dict[str, Any]:
-    """A button that runs `/acr <command> <args>` for whoever clicks it (privately)."""
-    return button(label, RUN_COMMAND, _packed({"command": command, "args": list(args)}))
+def command_button(
+    label: str, command: str, *args: str, in_thread: str | None = None
+) -> dict[str, Any]:
+    """A button that runs `/acr <command> <args>` for whoever clicks it: the answer is private,
+    or posted in the thread in the language ``in_thread`` names."""
+    value: dict[str, Any] = {"command": command, "args": list(args)}
+    if in_thread:
+        value["post"], value["l"] = "thread", in_thread
+    return button(label, RUN_COMMAND, _packed(value))
+
+
+def posts_in_thread(value: dict[str, Any]) -> bool:
+    """Whether a run button asks for its answer in the thread (rather than privately)."""
+    return value.get("post") == "thread"
 
 
 def run_request(value: dict[str, Any]) -> str:
@@ -126,6 +137,24 @@ def _packed(data: dict[str, Any]) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
+# Topics about an image that is missing or cannot be read: their answers offer "Check this
+# image" when the paste names one (on the registry the match found).
+IMAGE_TOPICS = frozenset(
+    {
+        "manifest-unknown",
+        "no-match-for-platform",
+        "repository-write-disabled",
+        "operation-not-allowed",
+        "image-quarantine",
+        "aks-image-pull-unauthorized",
+        "aks-image-pull-forbidden",
+        "aks-image-pull-timeout",
+        "container-apps-image-pull",
+        "app-service-image-pull",
+    }
+)
+
+
 def answer_blocks(
     kb: KnowledgeBase,
     match: Match,
@@ -134,10 +163,12 @@ def answer_blocks(
     source: str | None = None,
     paste: str | None = None,
     pasted: Pasted | None = None,
+    image: str | None = None,
 ) -> list[Block]:
     """The thread reply to a confident match, with why it matched and the feedback buttons.
     ``source`` is the paste's ts, so a correction after "Not it" can teach the bot; ``paste``
-    is the matched text (or ``pasted``, what it named, when only that was kept)."""
+    is the matched text (or ``pasted``, what it named, when only that was kept); ``image`` is
+    the image the paste names (``inspect`` it with one click)."""
     assert match.topic is not None
     entry = kb[match.topic]
     w = words(lang)
@@ -152,6 +183,8 @@ def answer_blocks(
     if match.registry and entry.bot_command:
         label = w["run"].format(command=entry.bot_command, registry=match.registry)
         elements.append(command_button(label, entry.bot_command, match.registry))
+    if image and entry.id in IMAGE_TOPICS:
+        elements.append(command_button(w["check_image"], "inspect", image, in_thread=lang))
     blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
     return blocks
 

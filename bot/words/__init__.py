@@ -1,9 +1,9 @@
 """Every label and sentence the bot shows, in each language it speaks: one catalogue.
 
 The rows live in this package, one module per area (``answers``, ``commands``, ``azure``,
-``health``), each a ``ROWS`` mapping of key → (English, Russian). A new language is one more
-column, a new sentence one more row; a test checks that every row has every language and the
-same ``{fields}`` in each.
+``health``, ``images``), each a ``ROWS`` mapping of key → (English, Russian). A new language
+is one more column, a new sentence one more row; a test checks that every row has every
+language and the same ``{fields}`` in each.
 
 Two ways to use it:
 
@@ -25,7 +25,7 @@ import string
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from bot.words import answers, azure, commands, health
+from bot.words import answers, azure, commands, health, images
 
 __all__ = [
     "LANGUAGES",
@@ -75,7 +75,7 @@ def _columns(*areas: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, Templ
 
 
 WORDS: dict[str, dict[str, Template]] = _columns(
-    answers.ROWS, commands.ROWS, azure.ROWS, health.ROWS
+    answers.ROWS, commands.ROWS, azure.ROWS, health.ROWS, images.ROWS
 )
 
 
