@@ -58,9 +58,11 @@ _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _REPOSITORY = re.compile(f"^{_COMPONENT}(?:/{_COMPONENT})*$")
 _TAG = re.compile(r"^\w[\w.-]{0,127}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_IMAGE_FORMS = (
-    "<registry>.azurecr.io/<repository>:<tag>, <registry>.azurecr.io/<repository>@sha256:<digest> "
-    "or <registry>/<repository>:<tag>"
+_IMAGE_FORMS = say(
+    "list.or",
+    first="<registry>.azurecr.io/<repository>:<tag>, "
+    "<registry>.azurecr.io/<repository>@sha256:<digest>",
+    last="<registry>/<repository>:<tag>",
 )
 _HOST = r"(?<![\w.-])(?P<host>[A-Za-z0-9-]{5,60}(?:\.[A-Za-z0-9-]+)*\.azurecr\.(?:io|cn|us))"
 # An image on an ACR host inside a paste (host, repository, then a tag or a digest), or a
@@ -102,33 +104,24 @@ def parse_image(text: str) -> ImageArgument:
     shown = raw if len(raw) <= 80 else raw[:77] + "…"
     host, slash, rest = raw.partition("/")
     if not slash or not rest:
-        raise BadInput(f"`{shown}` is not an image. Give it as {_IMAGE_FORMS}.")
+        raise BadInput(say("bad_image", shown=shown, forms=_IMAGE_FORMS))
     parse_registry(host)  # a bad registry part says what a registry name looks like
     if "@" in rest:
         repository, _, reference = rest.partition("@")
         if not _DIGEST.match(reference):
-            raise BadInput(
-                f"`{reference}` is not a digest: a digest is `sha256:` and 64 hex digits."
-            )
+            raise BadInput(say("bad_digest", reference=reference))
     else:
         repository, colon, reference = rest.rpartition(":")
         if not colon:  # no tag: Docker's own default
             repository, reference = rest, "latest"
         if not _TAG.match(reference):
-            raise BadInput(
-                f"`{reference}` is not a tag: up to 128 letters, digits, `_`, `.` and `-`, "
-                "not starting with `.` or `-`."
-            )
+            raise BadInput(say("bad_tag", reference=reference))
     if repository != repository.lower() and _REPOSITORY.match(repository.lower()):
         raise BadInput(
-            f"Repository names are lowercase: `{repository}` cannot exist. "
-            f"Try `{host}/{repository.lower()}`."
+            say("repository_case", repository=repository, lower=f"{host}/{repository.lower()}")
         )
     if not _REPOSITORY.match(repository):
-        raise BadInput(
-            f"`{repository}` is not a repository name: lowercase letters and digits, separated "
-            "by `.`, `_`, `-` or `/`."
-        )
+        raise BadInput(say("bad_repository", repository=repository))
     return ImageArgument(host, repository, reference)
 
 

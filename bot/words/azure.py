@@ -17,6 +17,30 @@ ROWS: dict[str, tuple[str, str]] = {
         "дефисов и точек); можно указать и адрес входа (myregistry.azurecr.io) или "
         "идентификатор ресурса.",
     ),
+    "bad_image": (
+        "`{shown}` is not an image. Give it as {forms}.",
+        "`{shown}` — не образ. Укажите его в виде {forms}.",
+    ),
+    "bad_digest": (
+        "`{reference}` is not a digest: a digest is `sha256:` and 64 hex digits.",
+        "`{reference}` — не дайджест: дайджест — это `sha256:` и 64 шестнадцатеричные цифры.",
+    ),
+    "bad_tag": (
+        "`{reference}` is not a tag: up to 128 letters, digits, `_`, `.` and `-`, not starting "
+        "with `.` or `-`.",
+        "`{reference}` — не тег: до 128 букв, цифр, `_`, `.` и `-`, и не с `.` или `-` в начале.",
+    ),
+    "repository_case": (
+        "Repository names are lowercase: `{repository}` cannot exist. Try `{lower}`.",
+        "Имена репозиториев пишутся строчными буквами: `{repository}` существовать не может. "
+        "Попробуйте `{lower}`.",
+    ),
+    "bad_repository": (
+        "`{repository}` is not a repository name: lowercase letters and digits, separated by "
+        "`.`, `_`, `-` or `/`.",
+        "`{repository}` — не имя репозитория: строчные латинские буквы и цифры, разделённые "
+        "`.`, `_`, `-` или `/`.",
+    ),
     "bad_task": (
         "`{task}` is not a task name: use 1 to 50 letters, digits, dashes or underscores.",
         "`{task}` — не имя задачи: допустимы от 1 до 50 букв, цифр, дефисов и подчёркиваний.",
@@ -245,6 +269,7 @@ ROWS: dict[str, tuple[str, str]] = {
     ),
     "token.unset": ("{names} not set", "не заданы {names}"),
     "list.and": ("{first} and {last}", "{first} и {last}"),
+    "list.or": ("{first} or {last}", "{first} или {last}"),
     "token.chain": (
         "The bot could not get an Azure token from any source the default chain tried "
         "({tried}); set ACRBOT_CREDENTIAL to the one meant for this place: managed-identity "

@@ -187,3 +187,20 @@ def test_slack_follows_the_users_locale_over_the_default(english_bot: LocalBot) 
     assert "is not a registry name" in english_user.params["text"]
     faq = command(english_bot, "faq квота").block_text()
     assert QUOTA_TITLE_RU in faq and CYRILLIC.search(faq)
+
+
+@pytest.mark.parametrize(
+    ("typed", "russian"),
+    [
+        ("/acr inspect contosoprod", "`contosoprod` — не образ. Укажите его в виде"),
+        ("/acr inspect contosoprod.azurecr.io/Api:1", "Имена репозиториев пишутся строчными"),
+        ("/acr inspect contosoprod.azurecr.io/api@sha256:12", "— не дайджест"),
+        ("/acr untagged bad_name!", "`bad_name!` — не имя реестра"),
+    ],
+)
+def test_image_arguments_are_explained_in_russian(
+    russian_console: Services, typed: str, russian: str
+) -> None:
+    """The image commands' bad arguments come from the same catalogue (before any Azure call)."""
+    answer = console.respond(russian_console, typed)
+    assert russian in answer and " or " not in answer
