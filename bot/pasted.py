@@ -122,9 +122,19 @@ def read(text: str, signature: str | None = None, registry: str | None = None) -
     if signature:
         contains, aligned = align(signature, text)
         values.update(aligned)
-    if registry:
+    if registry and _names_login_server(text, registry):
         values["registry"] = registry
     return Pasted(values, contains)
+
+
+def _names_login_server(text: str, registry: str) -> bool:
+    """Whether ``registry`` is a login server's own name in ``text`` (``contoso.azurecr.io``,
+    its data or geo endpoints), not a label inside another name (``x.privatelink.azurecr.io``)."""
+    host = re.compile(
+        rf"(?<![\w.-]){re.escape(registry)}(?:\.[a-z0-9]{{2,40}}\.(?:data|geo))?\.azurecr\.",
+        re.IGNORECASE,
+    )
+    return host.search(text) is not None
 
 
 def plain(text: str) -> str:

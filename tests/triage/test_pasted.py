@@ -105,6 +105,16 @@ def aligned_text(digest: str) -> str:
     return f"Error: manifest sha256:{digest} is not found"
 
 
+def test_a_label_inside_another_host_is_not_the_registry() -> None:
+    """`contoso.privatelink.azurecr.io` names registry contoso; `privatelink` is no registry,
+    even when something else took it for one."""
+    paste = "x509: certificate is valid for *.azurecr.io, not contoso.privatelink.azurecr.io"
+    assert "registry" not in read(paste, None, "privatelink").values
+    assert read("docker pull contoso.azurecr.io/web:1", None, "contoso").values["registry"] == (
+        "contoso"
+    )
+
+
 def test_slack_markup_around_a_paste_is_read_through() -> None:
     """Slack turns URLs into <url|url> and escapes <, > and &: the paste is read as printed."""
     slack = (
