@@ -69,9 +69,11 @@ def _texts(entry: Entry) -> Iterator[tuple[str, str]]:
             yield f"answer.{lang}.steps[{i}]", step
 
 
-def unbalanced(text: str) -> str | None:
-    """What is unbalanced in ``text`` (a bracket or a backtick), or None."""
-    if text.count("`") % 2:
+def unbalanced(text: str, verbatim: bool = False) -> str | None:
+    """What is unbalanced in ``text`` (a bracket or a backtick), or None. In ``verbatim``
+    tool output (a signature) backticks are the tool's own quoting (docker prints
+    ``out: `…```), so only brackets count there."""
+    if not verbatim and text.count("`") % 2:
         return "an unpaired backtick (`)"
     text = _KLOG_HEADER.sub("", text)
     stack: list[str] = []
@@ -89,7 +91,7 @@ def unbalanced(text: str) -> str | None:
 
 def _brackets(entry: Entry) -> Iterator[tuple[str, str]]:
     for field, text in _texts(entry):
-        problem = unbalanced(text)
+        problem = unbalanced(text, verbatim=field.startswith("signatures"))
         if problem:
             yield field, f"stray bracket: {problem}"
 
