@@ -34,7 +34,12 @@ from bot.matching.signals import is_error_line, read_signals
 from bot.matching.tuning import MatcherConfig
 from bot.matching.words import tokens
 
-_REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
+_REGISTRY_HOST = re.compile(
+    r"(?<![a-z0-9.-])([a-z0-9]{5,50})((?:\.[a-z0-9-]{1,30}){0,2})\.azurecr\.(?:io|cn|us)\b",
+    re.IGNORECASE,
+)
+# what may stand between a registry's name and azurecr.io: a private link, a data endpoint
+_HOST_MIDDLE = re.compile(r"^(?:\.privatelink|\.[a-z0-9-]+\.data|\.data)?$", re.IGNORECASE)
 _SAMPLE = 60_000  # characters of a paste's read lines that cues and signals look at
 _SAMPLE_LINE = 4_000
 _SIGNAL_SAMPLE = 20_000
@@ -260,8 +265,8 @@ def _find_registry(text: str) -> str | None:
     for _ in range(20):  # a placeholder or a wildcard may come before a real name
         if at == -1:
             return None
-        found = _REGISTRY_HOST.search(text, max(0, at - 51), at + 12)
-        if found:
+        found = _REGISTRY_HOST.search(text, max(0, at - 120), at + 12)
+        if found and _HOST_MIDDLE.match(found.group(2)):
             return found.group(1).lower()
         at = haystack.find(".azurecr.", at + 1)
     return None

@@ -192,3 +192,21 @@ def test_cue_prefilter_never_hides_a_match(matcher: Matcher) -> None:
             assert cue.found(text, text.lower()) == bool(cue.pattern.search(text)), (
                 cue.pattern.pattern
             )
+
+
+@pytest.mark.parametrize(
+    ("host", "registry"),
+    [
+        ("contoso.azurecr.io", "contoso"),
+        ("contoso.privatelink.azurecr.io", "contoso"),
+        ("contoso.westeurope.data.azurecr.io", "contoso"),
+        ("Contoso.azurecr.io", "contoso"),
+    ],
+)
+def test_the_registry_is_named_from_any_of_its_host_names(
+    matcher: Matcher, host: str, registry: str
+) -> None:
+    """The private-link and data-endpoint names of a registry give the registry's own name,
+    so a "Run check-health" button names the registry, not `privatelink`."""
+    paste = f'Error response from daemon: Get "https://{host}/v2/": net/http: TLS handshake timeout'
+    assert matcher.match(paste).registry == registry
