@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge import EXAMPLES_FILE, Entry, Example, KnowledgeBase, load  # noqa: E402
 from bot.matching import DecisionModel, Matcher, MatcherConfig  # noqa: E402
+from bot.matching.features import is_prose  # noqa: E402
 
 OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
 RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
@@ -251,6 +252,7 @@ def fit(design: Design, steps: int = 3000, rate: float = 0.05) -> tuple[np.ndarr
 class Outcome:
     best: str | None  # the most probable candidate
     confidence: float
+    prose: bool  # people's sentences, judged by thresholds of their own
     right: bool  # the most probable candidate is acceptable
     topical: bool
     kind: str
@@ -271,6 +273,7 @@ def outcomes(rows: list[Row], design: Design, w: np.ndarray, b: float) -> list[O
             Outcome(
                 best=best,
                 confidence=confidence,
+                prose=bool(row.features) and is_prose(row.features[0]),
                 right=best in row.case.good,
                 topical=bool(row.case.good),
                 kind=row.case.kind,
@@ -304,16 +307,34 @@ def mix_weights(cases: list[tuple[bool, str]]) -> list[float]:
     return weights
 
 
-def pick_thresholds(results: list[Outcome]) -> tuple[float, float]:
-    """The answer threshold with the best utility that keeps answers on unrelated text
-    under the limit; then the suggestion threshold below it, by the same rule."""
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float
+    suggest: float
+    answer_prose: float
+    suggest_prose: float
+
+    def of(self, prose: bool) -> tuple[float, float]:
+        return (self.answer_prose, self.suggest_prose) if prose else (self.answer, self.suggest)
+
+
+GRID = [x / 100 for x in range(5, 100)]
+
+
+def pick_thresholds(results: list[Outcome]) -> Thresholds:
+    """Answer thresholds for tool output and for prose, chosen together: the best utility
+    (right answers, less WRONG_ANSWER_COST for each wrong one) whose answers on unrelated text
+    stay under the limit overall; then each group's suggestion threshold below its own."""
     weights = mix_weights([(r.topical, r.kind) for r in results])
     negatives = sum(w for w, r in zip(weights, results, strict=True) if not r.topical) or 1.0
-    grid = [x / 100 for x in range(5, 100)]
+    groups = {
+        prose: [(w, r) for w, r in zip(weights, results, strict=True) if r.prose == prose]
+        for prose in (False, True)
+    }
 
-    def tally(low: float, high: float) -> tuple[float, float, float]:
+    def tally(prose: bool, low: float, high: float) -> tuple[float, float, float]:
         right = wrong = unrelated = 0.0
-        for w, r in zip(weights, results, strict=True):
+        for w, r in groups[prose]:
             if low <= r.confidence < high:
                 if not r.topical:
                     unrelated += w
@@ -323,25 +344,35 @@ def pick_thresholds(results: list[Outcome]) -> tuple[float, float]:
                     wrong += w
         return right, wrong, unrelated
 
-    best_answer, best_value = 1.0, -1e9
-    for tau in grid:
-        right, wrong, unrelated = tally(tau, 2.0)
-        if unrelated / negatives > NEGATIVE_ANSWER_LIMIT:
-            continue
-        value = right - WRONG_ANSWER_COST * (wrong + unrelated)
-        if value > best_value:
-            best_answer, best_value = tau, value
-    best_suggest, best_value = best_answer, 0.0
-    for tau in grid:
-        if tau >= best_answer:
-            break
-        right, wrong, unrelated = tally(tau, best_answer)
-        if unrelated / negatives > NEGATIVE_SUGGEST_LIMIT:
-            continue
-        value = right - SUGGEST_WRONG_COST * (wrong + unrelated)
-        if value > best_value:
-            best_suggest, best_value = tau, value
-    return best_answer, best_suggest
+    answers = {prose: {tau: tally(prose, tau, 2.0) for tau in GRID} for prose in (False, True)}
+    best, best_value = (1.0, 1.0), -1e9
+    for tau in GRID:
+        paste_right, paste_wrong, paste_unrelated = answers[False][tau]
+        for tau_prose in GRID:
+            right, wrong, unrelated = answers[True][tau_prose]
+            if (paste_unrelated + unrelated) / negatives > NEGATIVE_ANSWER_LIMIT:
+                continue
+            value = (
+                paste_right
+                + right
+                - WRONG_ANSWER_COST * (paste_wrong + wrong + paste_unrelated + unrelated)
+            )
+            if value > best_value:
+                best, best_value = (tau, tau_prose), value
+    suggest = []
+    for prose, answer in zip((False, True), best, strict=True):
+        chosen, chosen_value = answer, 0.0
+        for tau in GRID:
+            if tau >= answer:
+                break
+            right, wrong, unrelated = tally(prose, tau, answer)
+            if unrelated / negatives > NEGATIVE_SUGGEST_LIMIT:
+                continue
+            value = right - SUGGEST_WRONG_COST * (wrong + unrelated)
+            if value > chosen_value:
+                chosen, chosen_value = tau, value
+        suggest.append(chosen)
+    return Thresholds(best[0], suggest[0], best[1], suggest[1])
 
 
 # -- cross-validation --------------------------------------------------------------------------
@@ -357,7 +388,7 @@ def feature_names(cache: FeatureCache) -> list[str]:
 
 def oof_thresholds(
     cache: FeatureCache, train: list[int], test_fold: int | None, names: list[str]
-) -> tuple[float, float]:
+) -> Thresholds:
     """Thresholds from out-of-fold probabilities within the training cases."""
     inner_folds = sorted({cache.fold_of[i] for i in train})
     pooled: list[Outcome] = []
@@ -381,9 +412,10 @@ class Judged:
     decision: str  # answer | suggest | silent
 
 
-def judge(results: list[Outcome], answer: float, suggest: float) -> list[Judged]:
+def judge(results: list[Outcome], thresholds: Thresholds) -> list[Judged]:
     out = []
     for r in results:
+        answer, suggest = thresholds.of(r.prose)
         if r.confidence >= answer:
             decision = "answer"
         elif r.confidence >= suggest:
@@ -450,11 +482,11 @@ def cross_validate(
     for k in range(folds):
         train = [i for i in range(len(cases)) if fold_of[i] != k]
         test = [i for i in range(len(cases)) if fold_of[i] == k]
-        answer, suggest = oof_thresholds(cache, train, k, names)
+        thresholds = oof_thresholds(cache, train, k, names)
         rows_fit = [cache.row(i, _excluded(fold_of[i], k)) for i in train]
         w, b = fit(Design(rows_fit, names))
         rows_test = [cache.row(i, _excluded(k)) for i in test]
-        judged += judge(outcomes(rows_test, Design(rows_test, names), w, b), answer, suggest)
+        judged += judge(outcomes(rows_test, Design(rows_test, names), w, b), thresholds)
     figures = report(f"cross-validated ({folds} folds, nested thresholds)", judged)
     for origin in sorted({j.outcome.origin for j in judged}):
         report(f"  of which {origin}", [j for j in judged if j.outcome.origin == origin])
@@ -474,14 +506,16 @@ def shipped_model(
 ) -> DecisionModel:
     """Every case; thresholds from the pooled out-of-fold probabilities."""
     cases, fold_of = cache.cases, cache.fold_of
-    answer, suggest = oof_thresholds(cache, list(range(len(cases))), None, names)
+    thresholds = oof_thresholds(cache, list(range(len(cases))), None, names)
     rows_all = [cache.row(i, _excluded(fold_of[i])) for i in range(len(cases))]
     w, b = fit(Design(rows_all, names))
     return DecisionModel(
         weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True) if abs(x) > 1e-4},
         bias=round(b, 4),
-        answer=answer,
-        suggest=suggest,
+        answer=thresholds.answer,
+        suggest=thresholds.suggest,
+        answer_prose=thresholds.answer_prose,
+        suggest_prose=thresholds.suggest_prose,
         info={
             "fitted_by": "bench/fit.py",
             "date": datetime.date.today().isoformat(),
@@ -500,6 +534,7 @@ def report_shipped(matcher: Matcher, cases: list[Case], origin: str) -> None:
         outcome = Outcome(
             best=best,
             confidence=match.score / 100,
+            prose=False,
             right=best in case.good,
             topical=bool(case.good),
             kind=case.kind,
@@ -550,7 +585,10 @@ def main() -> None:
     )
     figures = cross_validate(cache, names, args.folds, args.misses)
     model = shipped_model(cache, names, args.folds, figures)
-    print(f"\nthresholds: answer {model.answer:.2f}, suggest {model.suggest:.2f}")
+    print(
+        f"\nthresholds: tool output answer {model.answer:.2f} / suggest {model.suggest:.2f}; "
+        f"prose answer {model.answer_prose:.2f} / suggest {model.suggest_prose:.2f}"
+    )
     full = Matcher(kb, config=MatcherConfig(model=model))
     for path in paths:
         report_shipped(full, cases, path.name)

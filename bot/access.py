@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from bot.config import Settings
 from bot.errors import NotAllowed
+from bot.words import say
 
 SLACK, CONSOLE, CLI = "slack", "console", "cli"  # the doors a request can come through
 
@@ -67,16 +68,9 @@ class Access:
             and caller.channel_id not in allowed_channels
         ):
             places = ", ".join(f"<#{c}>" for c in allowed_channels)
-            raise NotAllowed(f"`/acr {command}` can only be used in {places}.")
+            raise NotAllowed(say("access.channels", command=command, places=places))
         allowed = self.settings.allowed_registries
         if registry is not None and allowed and registry.lower() not in allowed:
-            raise NotAllowed(
-                f"The bot is not set up to work on registry `{registry}`. It may be used on: "
-                f"{', '.join(allowed)}."
-            )
+            raise NotAllowed(say("access.registry", registry=registry, allowed=", ".join(allowed)))
         if rule is Rule.ADMIN and not self.is_admin(caller):
-            raise NotAllowed(
-                f"`/acr {command}` is limited to the people and groups named in the bot's "
-                "admin list (ACRBOT_ADMINS / ACRBOT_ADMIN_GROUPS). Ask one of them, or ask the "
-                "bot's owners to add you. This refusal was recorded."
-            )
+            raise NotAllowed(say("access.admins", command=command))

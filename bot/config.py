@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
+from bot.words import LANGUAGES
 
 T = TypeVar("T")
 
@@ -210,7 +211,7 @@ class _Reader:
             host=self.text("ACRBOT_HOST") or "0.0.0.0",  # noqa: S104
             redis_url=redis_url,
             redis_prefix=self.text("ACRBOT_REDIS_PREFIX") or "acrbot:",
-            default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", ("en", "ru")),
+            default_language=self.choice("ACRBOT_DEFAULT_LANGUAGE", "en", LANGUAGES),
             repeat_window_seconds=self.number("ACRBOT_REPEAT_WINDOW", 900, int, 0, 86400),
             match_threshold=self.number("ACRBOT_MATCH_THRESHOLD", None, float, 1, 100),
             knowledge_dir=self.text("ACRBOT_KNOWLEDGE_DIR"),
@@ -297,6 +298,18 @@ def knowledge_directory(
     if problem:
         raise ConfigError([problem])
     return Path(value) if value else None
+
+
+def answer_language(option: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The language the command line answers in: ``--lang``, else ACRBOT_DEFAULT_LANGUAGE,
+    else English. Read alone, like the knowledge directory, so that a command needing no
+    other setting does not fail on one; a value the bot does not speak means English here
+    (the commands that read every setting report it)."""
+    if option in LANGUAGES:
+        return str(option)
+    value = (os.environ if env is None else env).get("ACRBOT_DEFAULT_LANGUAGE", "")
+    value = value.strip().lower()
+    return value if value in LANGUAGES else LANGUAGES[0]
 
 
 def valid_registry_name(name: str) -> bool:

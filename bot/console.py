@@ -1,6 +1,9 @@
 """A local chat: paste text and see what the bot would post; `/acr …` commands work too.
 
 This is a door like Slack: it parses, calls a service, renders text. It holds no logic.
+The language of an answer follows Slack's rule without the locale: ``--lang`` when given,
+else the text's (Russian words in a command, a question asked in Russian), else
+ACRBOT_DEFAULT_LANGUAGE.
 """
 
 from __future__ import annotations
@@ -16,29 +19,31 @@ from bot.commands import BY_NAME, Request, parse
 from bot.commands.runner import answer
 from bot.errors import BadInput
 from bot.render.text import match_text
+from bot.render.words import localise, words
 from bot.services import Services
 
-BANNER = (
-    "acr-chatops console. Paste or type an error and end it with an empty line (a paste\n"
-    "is answered at once where the terminal marks pastes). A line starting with /acr runs\n"
-    "at once: /acr help lists the commands. Ctrl-D quits."
-)
+
+def banner(lang: str) -> str:
+    return words(lang)["console.banner"]
 
 
 def respond(services: Services, text: str, lang: str | None = None) -> str:
     """What the bot would answer to one message typed into the console."""
     stripped = text.strip()
+    triage = services.triage
     if stripped.startswith("/acr"):
-        lang = lang or services.default_language
+        words_after = stripped[4:]
+        lang = lang or triage.command_language(words_after, None, None)
         try:
-            invocation = parse(stripped[4:], lang)
+            invocation = parse(words_after, lang)
         except BadInput as exc:
-            return exc.user_message
+            return localise(exc.user_message, lang)
         caller = Caller(user_id=getpass.getuser(), source=CONSOLE)
         request = Request(services, invocation, caller, lang)
         return answer(BY_NAME[invocation.name], request).text()
-    match = services.triage.lessons.apply(text, services.matcher.match(text))
-    return match_text(services.kb, match, lang)
+    match = triage.lessons.apply(text, services.matcher.match(text))
+    lang = lang or triage.language(text, match.question, None, None)
+    return match_text(services.kb, match, lang, paste=text)
 
 
 PASTE_START = "\x1b[200~"  # a terminal in bracketed-paste mode wraps each paste in these
@@ -108,13 +113,19 @@ def _paste_aware(stream: TextIO, out: TextIO) -> Iterator[None]:
             termios.tcsetattr(stream.fileno(), termios.TCSANOW, saved)
 
 
-def run(services: Services, stream: TextIO | None = None, out: TextIO | None = None) -> int:
+def run(
+    services: Services,
+    stream: TextIO | None = None,
+    out: TextIO | None = None,
+    lang: str | None = None,
+) -> int:
+    """The chat on ``stream``; ``lang`` answers in that language whatever the text's."""
     stream = stream or sys.stdin
     out = out or sys.stdout
     if stream.isatty():
-        print(BANNER, file=out)
+        print(banner(lang or services.default_language), file=out)
     with _paste_aware(stream, out):
         for message in _messages(stream):
-            print(respond(services, message), file=out)
+            print(respond(services, message, lang), file=out)
             print("—" * 40, file=out, flush=True)
     return 0

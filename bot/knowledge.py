@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 
 from bot.errors import KnowledgeError, KnowledgeProblem
+from bot.words import LANGUAGES as SPOKEN
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = SPOKEN  # every entry is written in each language the bot speaks (bot.words)
 # The C parser when PyYAML was built with libyaml: the same data, about twenty times faster.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -43,15 +43,30 @@ SIMILAR = 90.0  # word-set similarity a confirmed or approved lesson needs to ap
 MIN_SIMILAR_TEXT = 24  # a shorter lesson is too little to recognise inside other text
 CONFIRMATIONS = 2  # distinct people who taught the same lesson
 POLL_SECONDS = 1.0
+SOURCE_TTL = 7 * 86400.0  # how long a paste can still be taught about after the bot replied
 MAX_TEXT = 4_000  # characters of normalised text kept per lesson
 
-# Secrets people paste by accident: bearer tokens, passwords after a flag, long keys.
+# Secrets people paste by accident: bearer tokens, passwords after a flag, long keys. Every
+# pattern is linear in the paste: a JWT starts only where a run of its characters starts, and
+# long keys are whole runs (possessive, so a run is read once) judged by ``_key_like``.
 _SECRETS = (
-    re.compile(r"\bey[a-z0-9_-]{10,}\.[a-z0-9_-]{10,}\.[a-z0-9_-]{10,}", re.IGNORECASE),
+    re.compile(r"(?<![\w-])ey[a-z0-9_-]{10,}+\.[a-z0-9_-]{10,}+\.[a-z0-9_-]{10,}+", re.IGNORECASE),
     re.compile(r"((?:password|passwd|pwd|secret|token|key)[\"']?\s*[:=]\s*)\S+", re.IGNORECASE),
     re.compile(r"((?:^|\s)(?:-p|--password)\s+)\S+"),
-    re.compile(r"\b(?=[a-z0-9+/=_-]*\d)(?=[a-z0-9+/=_-]*[a-z])[a-z0-9+/=_-]{24,}\b", re.I),
 )
+_KEY_RUN = re.compile(r"[a-z0-9+/=_-]{24,}+", re.IGNORECASE)
+_RUN_EDGES = "+/=-"  # a key is the run between its first and last word character
+
+
+def _key_like(found: re.Match[str]) -> str:
+    """A long run of key characters with a letter and a digit is a key; its leading and
+    trailing ``+/=-`` (base64 padding, a flag's dashes) stay as they were."""
+    run = found.group(0)
+    key = run.strip(_RUN_EDGES)
+    if len(key) < 24 or not any(c.isdigit() for c in key) or not any(c.isalpha() for c in key):
+        return run
+    start = run.index(key)
+    return f"{run[:start]}<secret>{run[start + len(key) :]}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,7 @@ def scrub(text: str) -> str:
     """The text with anything that looks like a credential replaced."""
     for pattern in _SECRETS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "<secret>", text)
-    return text
+    return _KEY_RUN.sub(_key_like, text)
 
 
 def lesson_text(matcher: Matcher, paste: str) -> str:
@@ -139,6 +154,16 @@ class Lessons:
 
     # -- teaching -------------------------------------------------------------------------
 
+    def remember(self, channel: str, ts: str, paste: str) -> None:
+        """Keep what a later correction of the bot's reply to this paste would learn from: the
+        masked text only, for a week."""
+        text = lesson_text(self.matcher, paste)
+        if text:
+            self.store.set(f"lesson-source:{channel}:{ts}", text, ttl=SOURCE_TTL)
+
+    def source(self, channel: str, ts: str) -> str | None:
+        return self.store.get(f"lesson-source:{channel}:{ts}")
+
     def teach(
         self,
         paste: str,
@@ -148,9 +173,19 @@ class Lessons:
         approve: bool = False,
     ) -> Lesson:
         """Store what this person said about this paste; the same lesson again confirms it."""
+        return self.teach_text(lesson_text(self.matcher, paste), topic, by, channel, approve)
+
+    def teach_text(
+        self,
+        text: str,
+        topic: str | None,
+        by: str,
+        channel: str | None = None,
+        approve: bool = False,
+    ) -> Lesson:
+        """Like ``teach``, for a text already reduced to what a lesson keeps."""
         if topic is not None and self.matcher.kb.get(topic) is None:
             raise ValueError(f"unknown topic {topic!r}")
-        text = lesson_text(self.matcher, paste)
         if not text:
             raise ValueError("nothing to learn from: the text has no words the bot reads")
         ident = lesson_id(topic, text)
@@ -172,6 +207,14 @@ class Lessons:
         self._save(lesson)
         event(log, "learning.taught", id=ident, topic=topic, approved=lesson.approved)
         return lesson
+
+    def blocked(self, lesson: Lesson) -> bool:
+        """True when the knowledge base's own error text points elsewhere for this lesson's
+        text, so it changes nothing until an admin approves it."""
+        if lesson.approved:
+            return False
+        match = self.matcher.match(lesson.text)
+        return bool(match.exact and match.best is not None and match.best.topic != lesson.topic)
 
     def approve(self, ident: str) -> Lesson | None:
         lesson = self.get(ident)

@@ -235,6 +235,7 @@ class Triage:
         lang = self.language(paste.text, match.question, paste.user_id, locale_of)
         if suggest:
             TRIAGE_OUTCOME.labels(topic="suggested").inc()
+            self.lessons.remember(paste.channel_id, paste.ts, paste.text)
             return Decision(Outcome.SUGGEST, lang, thread, match)
         TRIAGE_OUTCOME.labels(topic=match.topic or "none").inc()
         if match.topic is None:
@@ -246,6 +247,7 @@ class Triage:
             if earlier and earlier != thread:
                 return Decision(Outcome.REPEAT, lang, thread, match, earlier_thread=earlier)
             self.store.set(key, thread, ttl=window)
+        self.lessons.remember(paste.channel_id, paste.ts, paste.text)
         return Decision(Outcome.ANSWER, lang, thread, match)
 
     def release(self, paste: Paste, decision: Decision) -> None:
@@ -287,7 +289,7 @@ class Triage:
     def rematch(self, text: str) -> Match:
         """The shortcut's match again (for "Post in thread"), without counting it twice."""
         # asked for on purpose: what would only be suggested in a channel is answered here
-        match = self.matcher.match(text, threshold=self.matcher.suggest_threshold)
+        match = self.matcher.match(text, on_demand=True)
         return self.lessons.apply(text, match)
 
     # -- feedback -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ functions below take the services and answer through the interaction's response_
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -22,17 +23,20 @@ from bot.commands.confirmations import confirm_cancel, keep_runs
 from bot.commands.runner import answer
 from bot.errors import BotError
 from bot.knowledge import Entry
-from bot.matching import Decision, Match
+from bot.learning import Lesson
+from bot.matching import Decision, Match, detect_language
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
+from bot.pasted import Pasted
 from bot.render import azure_blocks, azure_text
 from bot.render import blocks as render
 from bot.render.blocks import notice
 from bot.render.text import answer_text
-from bot.render.words import words
+from bot.render.words import localise, words
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
+    ProgressNotes,
     action_value,
     hand_off,
     interaction_ids,
@@ -40,6 +44,7 @@ from handlers.context import (
     locale_lookup,
     post_failed,
     private,
+    services_of,
     slack_caller,
     thread_of,
 )
@@ -58,6 +63,9 @@ def register(app: App) -> None:
     app.action(render.POST_IN_THREAD)(on_post)
     app.action(render.SUGGEST_POST)(on_suggest_post)
     app.action(render.SUGGEST_NOT_IT)(on_suggest_not_it)
+    app.action(render.TEACH_SEARCH)(on_teach_search)
+    app.options(render.TEACH_SEARCH)(on_topic_options)
+    app.action(render.TEACH_SILENT)(on_teach_silent)
     app.action(render.RUN_COMMAND)(on_run)
     app.action(azure_blocks.CONFIRM_CANCEL)(on_confirm_cancel)
     app.action(azure_blocks.ABORT_CANCEL)(on_keep_runs)
@@ -100,6 +108,34 @@ def on_suggest_post(ack: Ack, body: Body, respond: Respond, context: BoltContext
 
 def on_suggest_not_it(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
     _later(ack, context, suggest_not_it, body, respond)
+
+
+def on_teach_search(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, teach_search, body, respond)
+
+
+def on_teach_silent(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+    _later(ack, context, teach_silent, body, respond)
+
+
+def on_topic_options(ack: Ack, body: Body, context: BoltContext) -> None:
+    """The topic search after "Not it": options are answered inside the acknowledgement, so
+    they are computed here (a search is a few milliseconds of local work)."""
+    services = services_of(context)
+    query = str(body.get("value") or "")[:200]
+    lang = "ru" if detect_language(query) == "ru" else services.default_language
+    options = [
+        {
+            "text": {
+                "type": "plain_text",
+                "text": render.cut(services.kb[c.topic].title[lang], 75),
+            },
+            "value": c.topic,
+        }
+        for c in services.matcher.search(query, limit=10)
+        if services.kb.get(c.topic)
+    ]
+    ack(options=options)
 
 
 def on_run(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
@@ -147,7 +183,10 @@ def helped(services: Services, body: Body, respond: Respond, client: WebClient) 
 def not_it(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
     data, lang, _ = _feedback(services, body, client, "not_it")
     alternatives = [str(t) for t in data.get("a") or [] if isinstance(t, str)]
-    blocks = render.alternatives_blocks(services.kb, alternatives, lang, thread_of(body))
+    source = str(data.get("s") or "") or None
+    blocks = render.alternatives_blocks(
+        services.kb, alternatives, lang, thread_of(body), source=source
+    )
     respond(
         text=words(lang)["which"],
         blocks=blocks,
@@ -158,15 +197,75 @@ def not_it(services: Services, body: Body, respond: Respond, client: WebClient) 
 
 def pick(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
     """A runner-up chosen after "Not it": posted in the thread once, whoever clicks."""
-    triage = services.triage
     data = json_value(body)
+    _post_chosen(services, body, respond, client, data, topic=str(data.get("t")))
+
+
+def teach_search(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """A topic found with the search after "Not it": posted and learned like a runner-up."""
+    action = (body.get("actions") or [{}])[0]
+    topic = str((action.get("selected_option") or {}).get("value") or "")
+    _post_chosen(services, body, respond, client, _block_state(action), topic=topic)
+
+
+def teach_silent(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
+    """ "None of these": nothing is posted; text like this paste gets no answer from now on."""
+    data = json_value(body)
+    user, _, _ = interaction_ids(body)
+    lang = _lang_of(services, data, user, client)
+    lesson = _teach(services, body, client, data, None)
+    note = words(lang)["learned_silent"] if lesson else words(lang)["gone"]
+    respond(text=note, replace_original=True, response_type="ephemeral")
+
+
+def _block_state(action: dict[str, Any]) -> dict[str, Any]:
+    """What the "Not it" offer packed into its block id (language, thread, source)."""
+    block_id = str(action.get("block_id") or "")
+    if not block_id.startswith(render.TEACH_BLOCK):
+        return {}
+    try:
+        data = json.loads(block_id[len(render.TEACH_BLOCK) :])
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _teach(
+    services: Services, body: Body, client: WebClient, data: dict[str, Any], topic: str | None
+) -> Lesson | None:
+    """Learn from this person's choice about the paste the bot answered, if it is known."""
     user, channel, _ = interaction_ids(body)
-    entry = services.kb.get(str(data.get("t")))
+    source = str(data.get("s") or "")
+    lessons = services.triage.lessons
+    text = lessons.source(channel, source) if channel and source else None
+    if text is None:
+        return None
+    approve = services.access.is_admin(slack_caller(services, client, user, channel))
+    try:
+        return lessons.teach_text(text, topic, by=user, channel=channel, approve=approve)
+    except ValueError:
+        return None
+
+
+def _post_chosen(
+    services: Services,
+    body: Body,
+    respond: Respond,
+    client: WebClient,
+    data: dict[str, Any],
+    *,
+    topic: str,
+) -> None:
+    """Post the chosen topic's answer in the thread (once, whoever clicks) and learn from it."""
+    triage = services.triage
+    user, channel, _ = interaction_ids(body)
+    entry = services.kb.get(topic)
     lang = _lang_of(services, data, user, client)
     thread = str(data.get("th") or "") or None
     if entry is None or not channel:
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
+    lesson = _teach(services, body, client, data, entry.id)
     if not triage.claim_pick(channel, thread, entry.id):
         respond(delete_original=True)
         return
@@ -178,9 +277,18 @@ def pick(services: Services, body: Body, respond: Respond, client: WebClient) ->
             blocks=render.picked_blocks(entry, lang),
         )
     except SLACK_FAILURES as exc:
+        triage.release_pick(channel, thread, entry.id)
         post_failed(respond, lang, exc)
         return
-    respond(delete_original=True)
+    if lesson is None:
+        respond(delete_original=True)
+        return
+    note = words(lang)["learned_topic"].format(title=entry.title[lang])
+    if services.triage.lessons.blocked(lesson):
+        note = words(lang)["learned_blocked"].format(id=lesson.id)
+    elif not lesson.trusted:
+        note += words(lang)["learned_pending"]
+    respond(text=note, replace_original=True, response_type="ephemeral")
 
 
 def _clicked_topic(
@@ -225,10 +333,12 @@ def share(services: Services, body: Body, respond: Respond, client: WebClient) -
 
 
 def post_in_thread(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
-    """The shortcut's "Post in thread": the answer it showed privately, posted once."""
+    """The shortcut's "Post in thread": the answer it showed privately, posted once. The
+    store kept the match without the message; the button holds what the paste named."""
     triage, kb = services.triage, services.kb
     user, _, _ = interaction_ids(body)
-    pending = triage.take_pending(action_value(body))
+    token, named, image = render.posted_values(action_value(body))
+    pending = triage.take_pending(token)
     if pending is None:
         lang = triage.command_language("", user, locale_lookup(client))
         respond(text=words(lang)["gone"], response_type="ephemeral")
@@ -238,12 +348,13 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
     if match.topic is None or kb.get(match.topic) is None:
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
+    pasted = Pasted(named, contains_signature=pending.get("in_paste") == "1")
     try:
         client.chat_postMessage(
             channel=pending["channel"],
             thread_ts=pending["thread_ts"],
             text=kb[match.topic].title[lang],
-            blocks=render.answer_blocks(kb, match, lang),
+            blocks=render.answer_blocks(kb, match, lang, pasted=pasted, image=image),
         )
     except SLACK_FAILURES as exc:
         post_failed(respond, lang, exc)
@@ -272,19 +383,32 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
         registry=str(data.get("r") or "") or None,
         decision=Decision.ANSWER,
     )
+    pasted = _named(data, match.registry)
     try:
         client.chat_postMessage(
             channel=channel,
             thread_ts=thread,
             text=entry.title[lang],
-            blocks=render.answer_blocks(services.kb, match, lang),
+            blocks=render.answer_blocks(services.kb, match, lang, pasted=pasted),
         )
     except SLACK_FAILURES as exc:
         triage.release_pick(channel, thread, entry.id)
         post_failed(respond, lang, exc)
         return
     event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
+    _teach(services, body, client, data, entry.id)  # accepting the offer confirms it
     respond(delete_original=True)
+
+
+def _named(data: dict[str, Any], registry: str | None) -> Pasted:
+    """What the paste named, as the suggestion's button kept it (older buttons: the registry)."""
+    kept = data.get("n")
+    values = {}
+    if isinstance(kept, dict):
+        values = {str(k): v for k, v in kept.items() if isinstance(v, str) and v}
+    if registry:
+        values.setdefault("registry", registry)
+    return Pasted(values)
 
 
 def suggest_not_it(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
@@ -296,16 +420,20 @@ def suggest_not_it(services: Services, body: Body, respond: Respond, client: Web
 
 
 def run_command(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
-    """A button that runs an /acr command (the triage answer's "Run check-health for …")."""
+    """A button that runs an /acr command (the triage answer's "Run check-health for …"):
+    the answer is private, or goes into the thread when the button says so ("Check this
+    image"), in the thread's language; refusals and errors always stay private."""
     data = json_value(body)
     user, channel, _ = interaction_ids(body)
-    lang = services.triage.command_language("", user, locale_lookup(client))
+    in_thread = render.posts_in_thread(data) and bool(channel)
+    lang = str(data.get("l")) if in_thread and data.get("l") in ("en", "ru") else ""
+    lang = lang or services.triage.command_language("", user, locale_lookup(client))
     answer_privately = private(respond)
     name = str(data.get("command") or "")
     try:
         invocation = parse(render.run_request(data), lang)
     except BotError as exc:
-        answer_privately(text=exc.user_message, response_type="ephemeral")
+        answer_privately(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     if invocation.name != name:  # an unknown name parses as help: not a runnable button
         text = words(lang)["not_available"].format(command=name or "?")
@@ -314,7 +442,19 @@ def run_command(services: Services, body: Body, respond: Respond, client: WebCli
     event(log, "command", command=name, user=user, via="button")
     spec = BY_NAME[name]
     caller = slack_caller(services, client, user, channel)
-    reply = answer(spec, Request(services, invocation, caller, lang))
+    notes = ProgressNotes(answer_privately, services.clock)
+    reply = answer(spec, Request(services, invocation, caller, lang, progress=notes))
+    if in_thread and reply.ok:
+        try:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_of(body),
+                text=reply.text(),
+                blocks=[*reply.blocks(), render.context(f"<@{user}>")],
+            )
+        except SLACK_FAILURES as exc:
+            post_failed(respond, lang, exc)
+        return
     answer_privately(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
 
 
@@ -369,11 +509,11 @@ def confirm(services: Services, body: Body, respond: Respond, client: WebClient)
     try:
         result = confirm_cancel(services, caller, action_value(body), starting)
     except BotError as exc:
-        private(respond)(text=exc.user_message, response_type="ephemeral")
+        private(respond)(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     respond(
-        text=azure_text.cancel_result_text(result),
-        blocks=azure_blocks.cancel_result_blocks(result),
+        text=azure_text.cancel_result_text(result, lang),
+        blocks=azure_blocks.cancel_result_blocks(result, lang),
         replace_original=True,
     )
 
@@ -387,7 +527,7 @@ def keep(services: Services, body: Body, respond: Respond, client: WebClient) ->
             services, slack_caller(services, client, user, channel), action_value(body)
         )
     except BotError as exc:
-        private(respond)(text=exc.user_message, response_type="ephemeral")
+        private(respond)(text=localise(exc.user_message, lang), response_type="ephemeral")
         return
     text = words(lang)["kept"].format(registry=registry)
     respond(text=text, blocks=notice(text), replace_original=True)
@@ -405,7 +545,7 @@ def explain(services: Services, body: Body, respond: Respond, client: WebClient)
         )
         return
     respond(
-        text=answer_text(entry, lang),
+        text=answer_text(entry, lang),  # a health line's topic: no paste to fill it from
         blocks=render.topic_blocks(entry, lang),
         response_type="ephemeral",
         replace_original=False,

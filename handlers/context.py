@@ -9,8 +9,10 @@ private apology with a reference (also in the log), never silence or a stack tra
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -181,3 +183,44 @@ def post_failed(respond: Respond, lang: str, exc: Exception) -> None:
     event(log, "post_failed", logging.WARNING, error=error)
     key = "not_in_channel" if error in ("not_in_channel", "channel_not_found") else "internal"
     private(respond)(text=words(lang)[key].format(ref=error), response_type="ephemeral")
+
+
+class ProgressNotes:
+    """A long command's progress, as private notes through ``send`` (a respond): the first
+    once the work has taken ``first`` seconds, then at most one every ``every`` seconds and
+    ``most`` in all, so the answer itself still fits in the five messages a response_url
+    takes. Called from worker threads."""
+
+    def __init__(
+        self,
+        send: Callable[..., Any],
+        clock: Callable[[], float],
+        first: float = 3.0,
+        every: float = 20.0,
+        most: int = 3,
+    ) -> None:
+        self.send = send
+        self.clock = clock
+        self.started = clock()
+        self.first, self.every, self.most = first, every, most
+        self.sent = 0
+        self.last: float | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> None:
+        now = self.clock()
+        with self._lock:
+            if self.sent >= self.most or now - self.started < self.first:
+                return
+            if self.last is not None and now - self.last < self.every:
+                return
+            self.sent += 1
+            self.last = now
+        try:
+            # outside the durable job (an empty context): a note is posted now or never, so
+            # notes, which depend on timing, never shift the numbers of the job's own replies
+            # that a run of the job done again must recognise as sent
+            note = f":hourglass_flowing_sand: {text}"
+            contextvars.Context().run(self.send, text=note, response_type="ephemeral")
+        except SLACK_FAILURES as exc:  # a lost note must not stop the work it reports on
+            event(log, "progress.failed", logging.WARNING, error=type(exc).__name__)

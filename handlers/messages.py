@@ -16,10 +16,12 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.azure.names import find_image
 from bot.jobs import current_job
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
 from bot.render import blocks as render
+from bot.render.text import reading
 from bot.render.words import words
 from bot.services import Services
 from bot.triage import Decision, Outcome, Paste
@@ -127,7 +129,12 @@ def _suggest(services: Services, client: WebClient, paste: Paste, decision: Deci
             thread_ts=decision.thread_ts,
             text=words(decision.lang)["is_it"].format(title=entry.title[decision.lang]),
             blocks=render.suggestion_blocks(
-                entry, decision.lang, decision.thread_ts, match.registry
+                entry,
+                decision.lang,
+                decision.thread_ts,
+                match.registry,
+                source=paste.ts,
+                pasted=reading(match, paste.text),
             ),
         )
     except SLACK_FAILURES as exc:
@@ -153,7 +160,11 @@ def _render(
     if decision.outcome is Outcome.REPEAT:
         link = _permalink(client, paste.channel_id, decision.earlier_thread)
         return render.repeat_blocks(entry, decision.lang, link), entry.title[decision.lang]
-    return render.answer_blocks(kb, match, decision.lang), entry.title[decision.lang]
+    image = find_image(paste.text, match.registry) if match.registry else None
+    blocks = render.answer_blocks(
+        kb, match, decision.lang, source=paste.ts, paste=paste.text, image=image
+    )
+    return blocks, entry.title[decision.lang]
 
 
 def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:

@@ -10,6 +10,7 @@ acknowledgement with its usage line.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -21,9 +22,11 @@ from bot.commands.runner import answer
 from bot.errors import BadInput
 from bot.observe.logging import event
 from bot.observe.metrics import EVENTS_RECEIVED
+from bot.render.words import localise
 from bot.services import Services
 from handlers.context import (
     SLACK_FAILURES,
+    ProgressNotes,
     hand_off,
     locale_lookup,
     services_of,
@@ -52,7 +55,7 @@ def on_acr(
     try:
         invocation = parse(text, lang)
     except BadInput as exc:
-        ack(text=exc.user_message)
+        ack(text=localise(exc.user_message, lang))
         return
     spec = BY_NAME[invocation.name]
     if spec.instant:
@@ -82,7 +85,9 @@ def run_command(
     lang = services.triage.command_language(text[:MAX_TEXT], user, locale_lookup(client))
     spec = BY_NAME[invocation.name]
     event(log, "command", command=spec.name, user=user)
-    reply = answer(spec, _request(services, invocation, command, client, lang))
+    request = _request(services, invocation, command, client, lang)
+    notes = ProgressNotes(respond, services.clock)
+    reply = answer(spec, replace(request, progress=notes))
     try:
         respond(text=reply.text(), blocks=reply.blocks(), response_type="ephemeral")
     except SLACK_FAILURES as exc:

@@ -29,16 +29,14 @@ from azure.identity import CredentialUnavailableError
 
 from bot.errors import AzureError
 from bot.observe.logging import scrub
+from bot.words import Message, say
 
 # The role a command needs, for the "the identity lacks a role" sentence.
-ROLES = {
+ROLES: dict[str, str] = {
     "read": "Reader",
     "usage": "Reader",
     "runs": "Reader",
-    "cancel": (
-        "Contributor (or a custom role with "
-        "Microsoft.ContainerRegistry/registries/runs/cancel/action)"
-    ),
+    "cancel": say("role.cancel"),
     "pull": "AcrPull",
 }
 
@@ -53,10 +51,12 @@ class _Response(Protocol):
 class Target:
     """What the call was about, for the sentence."""
 
-    action: str  # e.g. "read the usage of"
+    action: str  # the catalogue's "do.<action>": what the bot was trying to do ("usage")
     registry: str | None = None
     scope: str | None = None  # resource id or subscription the call was made on
     need: str = "read"
+    run: str | None = None
+    subscription: str | None = None
 
 
 def shorten(text: str | None, limit: int = 240) -> str:
@@ -73,8 +73,14 @@ def shorten(text: str | None, limit: int = 240) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def _what(target: Target) -> str:
-    return f"{target.action} registry `{target.registry}`" if target.registry else target.action
+def _what(target: Target) -> Message:
+    """What the bot was trying to do, completing "while trying to …"."""
+    return say(
+        f"do.{target.action}",
+        registry=target.registry,
+        run=target.run,
+        subscription=target.subscription,
+    )
 
 
 def data_plane_code(response: _Response | None) -> tuple[str | None, str | None]:
@@ -132,49 +138,26 @@ def translate(exc: BaseException, target: Target) -> AzureError:
     if isinstance(exc, CredentialUnavailableError) or (
         isinstance(exc, ClientAuthenticationError) and exc.status_code is None
     ):
-        return AzureError(
-            "The bot could not get an Azure token for its identity. Check ACRBOT_CREDENTIAL and "
-            "that a managed identity (or workload identity) is assigned to where the bot runs. "
-            f"Detail: {shorten(getattr(exc, 'message', None) or str(exc), 200)}",
-            kind="auth",
-        )
+        detail = shorten(getattr(exc, "message", None) or str(exc), 200)
+        return AzureError(say("azure.no_token", detail=detail), kind="auth")
     if isinstance(exc, (ServiceRequestTimeoutError, ServiceResponseTimeoutError, TimeoutError)):
-        return AzureError(
-            f"Azure did not answer in time while trying to {what}. Try again in a minute; if it "
-            "keeps happening, check the bot's outbound network (proxy, firewall).",
-            kind="timeout",
-        )
+        return AzureError(say("azure.timeout", what=what), kind="timeout")
     if isinstance(exc, (ServiceRequestError, ServiceResponseError)) or (
         isinstance(exc, SdkAzureError) and not isinstance(exc, HttpResponseError)
     ):
         if _is_tls(exc):
-            return AzureError(
-                f"A TLS connection to Azure failed while trying to {what}: the certificate was "
-                "not trusted. An intercepting proxy is the usual cause; give the bot its CA "
-                "(REQUESTS_CA_BUNDLE) or exempt Azure endpoints from inspection.",
-                kind="tls",
-            )
+            return AzureError(say("azure.tls", what=what), kind="tls")
         if "timed out" in str(exc).lower() or "timeout" in type(exc).__name__.lower():
-            return AzureError(
-                f"Azure did not answer in time while trying to {what}. Try again in a minute.",
-                kind="timeout",
-            )
-        return AzureError(
-            f"The bot could not reach Azure while trying to {what} (network error). Check "
-            "its outbound access to the Azure Resource Manager endpoint.",
-            kind="network",
-        )
+            return AzureError(say("azure.timeout_short", what=what), kind="timeout")
+        return AzureError(say("azure.network", what=what), kind="network")
     if isinstance(exc, json.JSONDecodeError):
-        return AzureError(
-            f"Azure sent an answer the bot could not read while trying to {what}.",
-            kind="server",
-        )
+        return AzureError(say("azure.unreadable", what=what), kind="server")
     if isinstance(exc, HttpResponseError):
         return _from_http(exc, target, what)
-    return AzureError(f"Something unexpected went wrong while trying to {what}.", kind="unknown")
+    return AzureError(say("azure.unexpected", what=what), kind="unknown")
 
 
-def _retry_after(exc: HttpResponseError) -> float | None:
+def retry_after(exc: HttpResponseError) -> float | None:
     """The seconds Azure asked to wait (a Retry-After in seconds), if it said."""
     headers = getattr(exc.response, "headers", None) or {}
     raw = headers.get("Retry-After")
@@ -184,80 +167,52 @@ def _retry_after(exc: HttpResponseError) -> float | None:
         return None
 
 
-def _duration(seconds: float) -> str:
+def later(exc: HttpResponseError) -> Message:
+    """When to try again after a 429: the wait Azure asked for when it is longer than the bot
+    waits in place (``bot.azure.timeouts`` passes such an answer on), else in a minute."""
+    wait = retry_after(exc)
+    if wait is not None and wait > 60:
+        return say("azure.wait", wait=_duration(wait))
+    return say("azure.try_in_a_minute")
+
+
+def _duration(seconds: float) -> Message:
     if seconds >= 5400:
-        return f"{seconds / 3600:.0f} hours"
+        return say("duration.hours", count=round(seconds / 3600))
     if seconds >= 90:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds:.0f} seconds"
+        return say("duration.minutes", count=round(seconds / 60))
+    return say("duration.seconds", count=round(seconds))
 
 
-def _from_http(exc: HttpResponseError, target: Target, what: str) -> AzureError:
+def _from_http(exc: HttpResponseError, target: Target, what: Message) -> AzureError:
     status = exc.status_code
     code, message = _arm_code(exc)
     detail = shorten(message)
-    suffix = f" (Azure said: {code}: {detail})" if code and detail else ""
+    # Azure's own code and message, verbatim in every language
+    said = say("azure.said", code=code, detail=detail) if code and detail else ""
+
+    def error(key: str, kind: str, **facts: object) -> AzureError:
+        sentence = say(key, what=what, said=said, status=status, **facts)
+        return AzureError(sentence, kind=kind, status=status, code=code)
+
     if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed", "DENIED"):
         role = ROLES.get(target.need, "Reader")
-        scope = target.scope or (f"registry {target.registry}" if target.registry else "it")
-        return AzureError(
-            f"The bot's identity is not allowed to {what}. Give it the {role} role on "
-            f"`{scope}` (or a scope above it), then try again; new role assignments can take "
-            f"a few minutes to apply.{suffix}",
-            kind="forbidden",
-            status=status,
-            code=code,
+        scope = target.scope or (
+            say("scope.registry", registry=target.registry)
+            if target.registry
+            else say("scope.subscription")
         )
+        return error("azure.forbidden", "forbidden", role=role, scope=scope)
     if status == 401 or code in ("InvalidAuthenticationToken", "ExpiredAuthenticationToken"):
-        return AzureError(
-            f"Azure refused the bot's token while trying to {what}. The identity's token is for "
-            f"another cloud or tenant, or has expired.{suffix}",
-            kind="auth",
-            status=status,
-            code=code,
-        )
+        return error("azure.token_refused", "auth")
     if status == 404 or isinstance(exc, ResourceNotFoundError):
-        thing = f"Registry `{target.registry}`" if target.registry else "The resource"
-        return AzureError(
-            f"{thing} does not exist or the bot's identity cannot see it. Check the name; if it "
-            "is right, give the identity Reader on the registry or its resource group."
-            f"{suffix}",
-            kind="not_found",
-            status=status,
-            code=code,
-        )
+        if target.registry:
+            return error("azure.registry_missing", "not_found", registry=target.registry)
+        return error("azure.resource_missing", "not_found")
     if status == 429 or (code and re.search(r"(?i)throttl|toomanyrequests", code)):
-        wait = _retry_after(exc)
-        later = (
-            f"Azure asks to wait {_duration(wait)} before the next try."
-            if wait is not None and wait > 60
-            else "Try again in a minute."
-        )
-        return AzureError(
-            f"Azure is throttling requests (HTTP 429) while the bot tries to {what}. "
-            f"{later}{suffix}",
-            kind="throttled",
-            status=status,
-            code=code,
-        )
+        return error("azure.throttled", "throttled", later=later(exc))
     if status == 409:
-        return AzureError(
-            f"Azure reported a conflict while trying to {what}.{suffix}",
-            kind="conflict",
-            status=status,
-            code=code,
-        )
+        return error("azure.conflict", "conflict")
     if status is not None and status >= 500:
-        return AzureError(
-            f"Azure had an internal error (HTTP {status}) while trying to {what}. This is on "
-            f"Azure's side; try again in a few minutes.{suffix}",
-            kind="server",
-            status=status,
-            code=code,
-        )
-    return AzureError(
-        f"Azure answered HTTP {status} while trying to {what}.{suffix}",
-        kind="unknown",
-        status=status,
-        code=code,
-    )
+        return error("azure.server", "server")
+    return error("azure.http", "unknown")

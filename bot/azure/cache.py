@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot.errors import AzureError
 from bot.observe.metrics import CACHE_HITS
 from bot.store import Store
+from bot.words import decode, encode
 
 ERROR_TTL = 5.0
 POLL = 0.02
@@ -75,10 +76,16 @@ def single_flight(
 def _encode_error(exc: AzureError) -> str:
     info = exc.info
     return json.dumps(
-        {"message": exc.user_message, "kind": info.kind, "status": info.status, "code": info.code}
+        {
+            "message": encode(exc.user_message),
+            "kind": info.kind,
+            "status": info.status,
+            "code": info.code,
+        }
     )
 
 
 def _decode_error(raw: str) -> AzureError:
     data = json.loads(raw)
-    return AzureError(data["message"], data["kind"], data.get("status"), data.get("code"))
+    message = decode(data["message"])
+    return AzureError(message, data["kind"], data.get("status"), data.get("code"))

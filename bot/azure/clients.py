@@ -1,11 +1,13 @@
-"""The real Azure SDK clients, built lazily per subscription and shared by every thread.
+"""The real Azure SDK clients, built lazily per subscription (ARM) or login server (a registry's
+data plane) and shared by every thread.
 
-All ARM traffic goes through :meth:`Arm.call`, which bounds it by ACRBOT_AZURE_TIMEOUT end to
+All Azure traffic goes through :meth:`Arm.call`, which bounds it by ACRBOT_AZURE_TIMEOUT end to
 end (``bot.azure.timeouts``), counts calls and errors in the metrics and turns every SDK
 exception into a :class:`bot.errors.AzureError` with a readable sentence. Every client is built
 with :meth:`Arm.pipeline_options` (retries, time limits, the shared connection pool), so a new
 kind of client gets the same limits. At most ``CLIENTS_PER_KIND`` clients are kept per kind
-(the least recently used is closed): subscription ids come from what users type.
+(the least recently used is closed): subscription ids and login servers come from what users
+type.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from azure.containerregistry import ContainerRegistryClient
 from azure.core import AzureClouds
 from azure.core.credentials import TokenCredential
 from azure.core.pipeline.transport import RequestsTransport
@@ -66,6 +69,7 @@ class Arm:
         self._lock = threading.Lock()
         self._mgmt: OrderedDict[str, ContainerRegistryManagementClient] = OrderedDict()
         self._tasks: OrderedDict[str, ContainerRegistryTasksMgmtClient] = OrderedDict()
+        self._registries: OrderedDict[str, ContainerRegistryClient] = OrderedDict()
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=pool_size)
         self._session.mount("https://", adapter)
@@ -109,6 +113,26 @@ class Arm:
             ),
         }
 
+    def registry(self, login_server: str) -> ContainerRegistryClient:
+        """The data-plane client of one registry, built on first use and shared by threads.
+
+        It authenticates the way the SDK does: the registry's challenge, then the bot's Entra
+        token (for the registry audience of the configured cloud) exchanged for registry
+        tokens; the data plane never sees the Entra token itself or admin credentials.
+        """
+        credential = self.credential
+        audience = self.settings.cloud["acr_audience"].removesuffix("/.default")
+        return self._cached(
+            self._registries,
+            login_server,
+            lambda: ContainerRegistryClient(
+                f"https://{login_server}",
+                credential,
+                audience=audience,
+                **self.pipeline_options(),
+            ),
+        )
+
     def mgmt(self, subscription: str) -> ContainerRegistryManagementClient:
         return self._client(self._mgmt, ContainerRegistryManagementClient, subscription)
 
@@ -116,28 +140,44 @@ class Arm:
         return self._client(self._tasks, ContainerRegistryTasksMgmtClient, subscription)
 
     def _client(self, cache: OrderedDict[str, C], kind: Callable[..., C], subscription: str) -> C:
-        """One SDK client per subscription and kind, built on first use, shared by threads;
-        the least recently used goes beyond ``CLIENTS_PER_KIND``. A client in use when it
-        goes keeps working: the connection pool is the Arm's, not the client's."""
+        """One SDK client per subscription and kind, built on first use, shared by threads."""
         credential = self.credential
+        return self._cached(
+            cache,
+            subscription,
+            lambda: kind(
+                credential,
+                subscription,
+                self.settings.effective_arm_endpoint,
+                **self._options(),
+            ),
+        )
+
+    def _cached(self, cache: OrderedDict[str, C], key: str, build: Callable[[], C]) -> C:
+        """The client ``cache`` holds for ``key``, built on first use; the least recently used
+        goes beyond ``CLIENTS_PER_KIND`` (keys come from what people type: subscription ids,
+        login servers). A client in use when it goes keeps working: the connection pool is
+        the Arm's, not the client's."""
         with self._lock:
-            client = cache.get(subscription)
+            client = cache.get(key)
             if client is None:
-                client = kind(
-                    credential,
-                    subscription,
-                    self.settings.effective_arm_endpoint,
-                    **self._options(),
-                )
-                cache[subscription] = client
+                client = build()
+                cache[key] = client
                 while len(cache) > CLIENTS_PER_KIND:
                     _, oldest = cache.popitem(last=False)
                     oldest.close()  # type: ignore[attr-defined]
-            cache.move_to_end(subscription)
+            cache.move_to_end(key)
             return client
 
-    def call(self, operation: str, target: Target, fn: Callable[[], T]) -> T:
-        """Run one logical Azure call; count it; translate any failure into AzureError."""
+    def call(
+        self,
+        operation: str,
+        target: Target,
+        fn: Callable[[], T],
+        translator: Callable[[BaseException], AzureError] | None = None,
+    ) -> T:
+        """Run one logical Azure call; count it; translate any failure into AzureError
+        (with ``translator`` when the call has its own catalogue, as the data plane does)."""
         AZURE_CALLS.labels(operation=operation).inc()
         try:
             return within(self.settings.azure_timeout_seconds, fn)
@@ -145,7 +185,7 @@ class Arm:
             AZURE_ERRORS.labels(operation=operation, kind=exc.kind).inc()
             raise
         except Exception as exc:
-            error = translate(exc, target)
+            error = translator(exc) if translator is not None else translate(exc, target)
             AZURE_ERRORS.labels(operation=operation, kind=error.kind).inc()
             event(
                 log,
@@ -185,9 +225,11 @@ class Arm:
                     return found
                 request = HttpRequest("GET", link)
 
-        return self.call("subscriptions.list", Target("list the subscriptions it can read"), fetch)
+        return self.call("subscriptions.list", Target("subscriptions"), fetch)
 
     def close(self) -> None:
+        for registry in self._registries.values():
+            registry.close()
         for mgmt in self._mgmt.values():
             mgmt.close()
         for tasks in self._tasks.values():

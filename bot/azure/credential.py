@@ -36,15 +36,16 @@ from bot.azure.arm_errors import shorten
 from bot.config import Settings
 from bot.errors import AzureError, BotError
 from bot.observe.logging import event
+from bot.words import Join, Message, say
 
 log = logging.getLogger("bot.azure")
 
 WORKLOAD_VARIABLES = ("AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")
 # what azure-identity calls each source in a chain's message → what the user reads
 SOURCES = {
-    "WorkloadIdentityCredential": "workload identity",
-    "ManagedIdentityCredential": "managed identity",
-    "AzureCliCredential": "Azure CLI",
+    "WorkloadIdentityCredential": "source.workload",
+    "ManagedIdentityCredential": "source.managed",
+    "AzureCliCredential": "source.cli",
 }
 _ATTEMPT = re.compile(r"^\t(?P<name>\w+): (?P<detail>.*)$", re.MULTILINE)
 
@@ -69,7 +70,8 @@ def _workload(settings: Settings, env: Mapping[str, str]) -> WorkloadIdentityCre
         if not value
     ]
     if missing:
-        raise AzureError(_workload_advice(f"{', '.join(missing)} not set"), kind="auth")
+        why = say("token.unset", names=", ".join(missing))
+        raise AzureError(_workload_advice(why), kind="auth")
     return WorkloadIdentityCredential(
         client_id=_client_id(settings, env),
         tenant_id=env.get("AZURE_TENANT_ID"),
@@ -186,8 +188,6 @@ def describe(settings: Settings, env: Mapping[str, str] | None = None) -> str:
 
 # --- what to do when no token comes ---------------------------------------------------------
 
-PREFIX = "The bot could not get an Azure token"
-
 
 def _detail(exc: BaseException) -> str:
     return str(getattr(exc, "message", None) or exc) or type(exc).__name__
@@ -201,77 +201,60 @@ def _unreachable(detail: str) -> bool:
     )
 
 
-def _cli_advice(detail: str) -> str:
+def _cli_advice(detail: str) -> Message:
     if "not found on path" in detail or "Failed to execute" in detail:
-        return (
-            f"{PREFIX}: ACRBOT_CREDENTIAL=azure-cli uses the Azure CLI, which is not installed "
-            "here; install it (https://aka.ms/installazurecli) and run `az login` as the user "
-            "the bot runs as."
-        )
+        return say("token.cli_missing")
     if "az login" in detail:
-        return (
-            f"{PREFIX}: ACRBOT_CREDENTIAL=azure-cli uses the Azure CLI, which is not signed in; "
-            "run `az login` as the user the bot runs as."
-        )
-    return (
-        f"{PREFIX} from the Azure CLI (ACRBOT_CREDENTIAL=azure-cli); run `az login` again "
-        f"(the CLI said: {shorten(detail, 160)})."
-    )
+        return say("token.cli_login")
+    return say("token.cli_other", detail=shorten(detail, 160))
 
 
-def _managed_advice(detail: str) -> str:
+def _managed_advice(detail: str) -> Message:
     if _unreachable(detail):
-        why = "the managed identity endpoint did not answer"
+        why = say("token.managed_silent")
     else:
-        why = f"the managed identity refused ({shorten(detail, 160)})"
-    return (
-        f"{PREFIX} ({why}): assign a managed identity to the VM, App Service, Container App "
-        "or AKS node pool the bot runs on and, for a user-assigned one, set AZURE_CLIENT_ID "
-        "to its client id (ACRBOT_CREDENTIAL=managed-identity)."
-    )
+        why = say("token.managed_refused", detail=shorten(detail, 160))
+    return say("token.managed", why=why)
 
 
-def _workload_advice(why: str) -> str:
-    return (
-        f"{PREFIX} by workload identity ({why}): on AKS, label the pod "
-        "azure.workload.identity/use=true and give its service account the identity's client "
-        "id (the chart's workloadIdentity.enabled does both), so AZURE_TENANT_ID, "
-        "AZURE_CLIENT_ID and the federated token file AZURE_FEDERATED_TOKEN_FILE are set, and "
-        "create the identity's federated credential for that service account "
-        "(ACRBOT_CREDENTIAL=workload-identity)."
-    )
+def _workload_advice(why: str) -> Message:
+    return say("token.workload", why=why)
+
+
+def _and(names: list[str]) -> str:
+    """ "A and B" in the reader's language (names themselves are never translated)."""
+    if len(names) < 2:
+        return "".join(names)
+    return say("list.and", first=", ".join(names[:-1]), last=names[-1])
 
 
 def _short_reason(name: str, detail: str) -> str:
     """A few words on why one source of a chain gave no token."""
     if name == "AzureCliCredential":
         if "not found on path" in detail:
-            return "not installed"
+            return say("reason.not_installed")
         if "az login" in detail:
-            return "not signed in (`az login`)"
+            return say("reason.not_signed_in")
     if _unreachable(detail):
-        return "its endpoint did not answer"
+        return say("reason.silent")
     if "No managed identity endpoint" in detail:
-        return "none assigned here"
+        return say("reason.none_here")
     return shorten(detail, 100)
 
 
-def _chain_advice(settings: Settings, detail: str, env: Mapping[str, str]) -> str:
+def _chain_advice(settings: Settings, detail: str, env: Mapping[str, str]) -> Message:
     attempts = {m["name"]: m["detail"] for m in _ATTEMPT.finditer(detail)}
     tried = []
     unset = [name for name in WORKLOAD_VARIABLES if not env.get(name)]
-    for name, label in SOURCES.items():
+    for name, source in SOURCES.items():
         if name in attempts:
-            tried.append(f"{label}: {_short_reason(name, attempts[name])}")
+            reason = _short_reason(name, attempts[name])
         elif name == "WorkloadIdentityCredential" and unset:
-            tried.append(f"{label}: skipped, {' and '.join(unset)} not set")
+            reason = say("reason.skipped", names=_and(unset))
         else:
-            tried.append(f"{label}: not tried")
-    return (
-        f"{PREFIX} from any source the default chain tried ({'; '.join(tried)}); set "
-        "ACRBOT_CREDENTIAL to the one meant for this place: managed-identity (assign one), "
-        "workload-identity (AKS) or azure-cli (`az login`)."
-    )
+            reason = say("reason.not_tried")
+        tried.append(say("token.tried", source=say(source), reason=reason))
+    return say("token.chain", tried=Join(tried))
 
 
 def token_failure(

@@ -11,30 +11,40 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from azure.core.credentials import TokenCredential
 
 from bot.access import Caller
 from bot.azure import pending as pending_store
+from bot.azure.arm_errors import Target
 from bot.azure.clients import Arm
+from bot.azure.data_errors import DataTarget, no_repository, translate
 from bot.azure.health import HealthChecker, Resolver
+from bot.azure.images import inspect_image
+from bot.azure.names import parse_image
 from bot.azure.pending import PendingCancel
 from bot.azure.registries import Registries
 from bot.azure.reports import (
     CancelPlan,
     CancelResult,
     HealthReport,
+    InspectReport,
     RegistryRef,
     RunsReport,
+    UntaggedReport,
     UsageReport,
 )
 from bot.azure.runs import cancel_all, list_active, list_runs
+from bot.azure.untagged import WORKERS, count_untagged
 from bot.azure.usage import fetch_usage
 from bot.config import Settings
 from bot.store import Store
 
 Progress = Callable[[str, str, str], None]
+Counting = Callable[[int, int, bool], None]  # (repositories counted, known, catalog complete)
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 class AzureOps:
@@ -47,6 +57,7 @@ class AzureOps:
         resolver: Resolver | None = None,
         retry_total: int = 3,
         parallelism: int = 20,
+        data_workers: int = WORKERS,
         health_timeout: float | None = None,
         confirm_ttl: float | None = None,
         clock: Clock = time.time,
@@ -61,6 +72,7 @@ class AzureOps:
             self.arm, store, self.registries, resolver=resolver, timeout=health_timeout
         )
         self.parallelism = parallelism
+        self.data_workers = data_workers
 
     def usage(self, registry: str, refresh: bool = False) -> UsageReport:
         ref = self.registries.resolve(registry)
@@ -78,6 +90,56 @@ class AzureOps:
     ) -> RunsReport:
         ref = self.registries.resolve(registry)
         return list_runs(self.arm, ref, status, task, top)
+
+    def inspect(self, image: str, lang: str = "en") -> InspectReport:
+        """What the registry knows about ``image`` (errors worded in ``lang``)."""
+        argument = parse_image(image)
+        ref = self.registries.resolve(argument.registry)
+        target = self._data_target(ref, "read", argument.repository)
+
+        def call(operation: str, work: Callable[[], T]) -> T:
+            return self._data_call(operation, target, work, lang)
+
+        return inspect_image(self.arm.registry(ref.login_server), ref, argument, call)
+
+    def untagged(
+        self,
+        registry: str,
+        repository: str | None = None,
+        lang: str = "en",
+        progress: Counting | None = None,
+    ) -> UntaggedReport:
+        """Untagged manifests per repository (or in ``repository``), with their sizes."""
+        ref = self.registries.resolve(registry)
+
+        def call(operation: str, name: str, work: Callable[[], T]) -> T:
+            target = self._data_target(ref, "count" if name else "list", name)
+            return self._data_call(operation, target, work, lang)
+
+        counts, seconds = count_untagged(
+            self.arm.registry(ref.login_server),
+            call,
+            repository,
+            workers=self.data_workers,
+            progress=progress,
+        )
+        if repository is not None and not counts:
+            raise no_repository(self._data_target(ref, "count", repository), lang)
+        return UntaggedReport(ref.name, ref.login_server, counts, repository, round(seconds, 2))
+
+    def _data_target(self, ref: RegistryRef, action: str, repository: str) -> DataTarget:
+        timeout = self.settings.azure_timeout_seconds
+        return DataTarget(ref.name, ref.login_server, action, repository, timeout)
+
+    def _data_call(self, operation: str, target: DataTarget, work: Callable[[], T], lang: str) -> T:
+        """One data-plane call: counted like every Azure call, failures worded by the data
+        plane's own catalogue."""
+        return self.arm.call(
+            operation,
+            Target(target.action, registry=target.registry),
+            work,
+            translator=lambda exc: translate(exc, target, lang),
+        )
 
     def plan_cancel(
         self,

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from bot.errors import ConfirmationError
 from bot.store import Store
+from bot.words import say
 
 _PREFIX = "azure:cancel:"
 Clock = Callable[[], float]
@@ -63,9 +64,7 @@ def _decode(raw: str) -> PendingCancel:
 
 
 def _expired() -> ConfirmationError:
-    return ConfirmationError(
-        "This confirmation has expired or was already used. Run `/acr cancel-runs` again."
-    )
+    return ConfirmationError(say("confirm.expired"))
 
 
 def peek(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
@@ -78,9 +77,7 @@ def peek(store: Store, token: str, user_id: str, clock: Clock = time.time) -> Pe
         store.delete(_PREFIX + token)
         raise _expired()
     if pending.user_id != user_id:
-        raise ConfirmationError(
-            f"Only <@{pending.user_id}>, who asked for this cancel, can confirm it."
-        )
+        raise ConfirmationError(say("confirm.not_yours", user=pending.user_id))
     return pending
 
 
@@ -89,5 +86,5 @@ def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> Pe
     peek(store, token, user_id, clock)
     raw = store.take(_PREFIX + token)
     if raw is None:
-        raise ConfirmationError("This confirmation was already used; nothing was cancelled twice.")
+        raise ConfirmationError(say("confirm.used"))
     return _decode(raw)

@@ -16,6 +16,7 @@ from bot.azure.names import RegistryArgument, parse_registry
 from bot.azure.reports import RegistryRef
 from bot.errors import AzureError
 from bot.store import Store
+from bot.words import say
 
 REGISTRY_TTL = 3600.0
 
@@ -51,8 +52,7 @@ class Registries:
         for subscription in subscriptions:
             client = self.arm.mgmt(subscription)
             target = Target(
-                f"list the registries in subscription {subscription}",
-                scope=f"/subscriptions/{subscription}",
+                "registries", scope=f"/subscriptions/{subscription}", subscription=subscription
             )
 
             def search(client: Any = client) -> dict[str, Any] | None:
@@ -65,14 +65,12 @@ class Registries:
             found = self.arm.call("registries.list", target, search)
             if found is not None:
                 return RegistryRef.from_resource(found)
-        where = f"{len(subscriptions)} subscription(s)" if subscriptions else "any subscription"
-        raise AzureError(
-            f"Registry `{argument.name}` was not found in {where} the bot's identity can read. "
-            "Check the spelling; if it is right, give the identity Reader on the registry (or "
-            "set AZURE_SUBSCRIPTION_ID to the subscription that holds it).",
-            kind="not_found",
-            status=404,
+        sentence = (
+            say("azure.not_found_in", registry=argument.name, count=len(subscriptions))
+            if subscriptions
+            else say("azure.not_found_anywhere", registry=argument.name)
         )
+        raise AzureError(sentence, kind="not_found", status=404)
 
     def get(self, subscription: str, resource_group: str, name: str) -> dict[str, Any]:
         """The full registry resource as Azure returns it (camelCase keys)."""
@@ -81,7 +79,7 @@ class Registries:
             f"/providers/Microsoft.ContainerRegistry/registries/{name}"
         )
         client = self.arm.mgmt(subscription)
-        target = Target("read", registry=name, scope=scope)
+        target = Target("read_registry", registry=name, scope=scope)
         body: dict[str, Any] = self.arm.call(
             "registries.get",
             target,
@@ -91,7 +89,7 @@ class Registries:
 
     def replications(self, ref: RegistryRef) -> list[dict[str, Any]]:
         client = self.arm.mgmt(ref.subscription_id)
-        target = Target("list the replications of", registry=ref.name, scope=ref.id)
+        target = Target("replications", registry=ref.name, scope=ref.id)
         return self.arm.call(
             "replications.list",
             target,

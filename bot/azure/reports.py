@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.errors import AzureError
+from bot.words import say
 
 WARN_PERCENT = 80.0
 OK, WARNING, ERROR, SKIPPED = "ok", "warning", "error", "skipped"
@@ -59,7 +60,7 @@ class RegistryRef:
     def from_resource(cls, body: dict[str, Any]) -> RegistryRef:
         found = _RESOURCE_ID.match(str(body.get("id", "")))
         if not found:
-            raise AzureError("Azure returned a registry without a usable resource id.", "server")
+            raise AzureError(say("azure.no_resource_id"), "server")
         props = body.get("properties") or {}
         sku = body.get("sku") or {}
         return cls(
@@ -120,7 +121,9 @@ class UsageReport:
         rows = [UsageRow(**row) for row in data.pop("usages")]
         report = cls(usages=rows, cached=cached, **data)
         report.warnings.extend(
-            f"{row.name} is at {row.percent:g}% of its limit" for row in rows if row.warning
+            say("usage.near_limit", name=row.name, percent=row.percent)
+            for row in rows
+            if row.warning
         )
         return report
 
@@ -207,3 +210,77 @@ class HealthReport:
             if level in statuses:
                 return level
         return SKIPPED
+
+
+# --- inspect -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InspectReport:
+    """What the registry knows about one image reference (``inspect``).
+
+    ``locked`` names where writes are disabled (``repository``, ``tag``, ``image``) and
+    ``unreadable`` where reads are; ``closest_platforms`` are the platforms of the closest
+    existing tag when the requested one is missing.
+    """
+
+    registry: str
+    login_server: str
+    repository: str
+    reference: str
+    repository_exists: bool
+    found: bool
+    digest: str | None = None
+    media_type: str | None = None
+    platforms: list[str] = field(default_factory=list)
+    size_bytes: int | None = None
+    last_updated: str | None = None  # ISO 8601, UTC
+    can_read: bool | None = None
+    can_write: bool | None = None
+    similar_tags: list[str] = field(default_factory=list)
+    similar_repositories: list[str] = field(default_factory=list)
+    locked: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    closest_platforms: list[str] = field(default_factory=list)
+
+    @property
+    def is_digest(self) -> bool:
+        return self.reference.startswith("sha256:")
+
+    @property
+    def image(self) -> str:
+        """``api:1.4.3`` or ``api@sha256:…``."""
+        return f"{self.repository}{'@' if self.is_digest else ':'}{self.reference}"
+
+    @property
+    def is_index(self) -> bool:
+        return bool(self.media_type and ("index" in self.media_type or "list" in self.media_type))
+
+
+# --- untagged ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UntaggedCount:
+    """Manifests no tag points to (directly or through a tagged index) in one repository."""
+
+    name: str
+    untagged: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class UntaggedReport:
+    registry: str
+    login_server: str
+    repositories: list[UntaggedCount]  # most bytes first
+    repository: str | None = None  # the one repository asked about, if any
+    seconds: float = 0.0
+
+    @property
+    def untagged(self) -> int:
+        return sum(r.untagged for r in self.repositories)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.repositories)
+
+    @property
+    def with_untagged(self) -> list[UntaggedCount]:
+        return [r for r in self.repositories if r.untagged]

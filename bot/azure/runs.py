@@ -20,6 +20,7 @@ from bot.azure.clients import TASKS_API, Arm
 from bot.azure.reports import CancelResult, RegistryRef, RunInfo, RunsReport
 from bot.errors import AzureError, BadInput
 from bot.mrkdwn import quote
+from bot.words import say
 
 ACTIVE = ("Running", "Queued", "Started")
 TERMINAL = ("Succeeded", "Failed", "Canceled", "Error", "Timeout")
@@ -29,10 +30,7 @@ _TASK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 
 def check_task_name(task: str | None) -> None:
     if task is not None and not _TASK.match(task):
-        raise BadInput(
-            f"`{quote(task)}` is not a task name: use 1 to 50 letters, digits, dashes or "
-            "underscores."
-        )
+        raise BadInput(say("bad_task", task=quote(task)))
 
 
 def _iso(value: Any) -> str | None:
@@ -92,7 +90,7 @@ def _fetch(
 ) -> list[RunInfo]:
     client = arm.tasks(ref.subscription_id)
     query = build_filter(statuses, task)
-    target = Target("list the task runs of", registry=ref.name, scope=ref.id, need="runs")
+    target = Target("runs", registry=ref.name, scope=ref.id, need="runs")
 
     def fetch() -> list[RunInfo]:
         kwargs: dict[str, Any] = {}
@@ -114,7 +112,7 @@ def _fetch(
 def cancel_one(arm: Arm, ref: RegistryRef, run_id: str) -> tuple[str, str]:
     """Cancel one run: ("cancelled", "") | ("skipped", reason) | ("failed", sentence)."""
     path = f"{ref.id}/runs/{run_id}/cancel"
-    target = Target(f"cancel run {run_id} of", registry=ref.name, scope=ref.id, need="cancel")
+    target = Target("cancel_run", ref.name, ref.id, need="cancel", run=run_id)
 
     def post() -> int:
         response = arm.raw(ref.subscription_id, "POST", path, TASKS_API)
@@ -134,13 +132,13 @@ def cancel_one(arm: Arm, ref: RegistryRef, run_id: str) -> tuple[str, str]:
     except AzureError:
         return "failed", first.user_message
     if status in TERMINAL:
-        return "skipped", f"already {status}"
+        return "skipped", say("cancel.already", status=status)
     return "failed", first.user_message
 
 
 def _status(arm: Arm, ref: RegistryRef, run_id: str) -> str:
     client = arm.tasks(ref.subscription_id)
-    target = Target(f"read run {run_id} of", registry=ref.name, scope=ref.id, need="runs")
+    target = Target("read_run", ref.name, ref.id, need="runs", run=run_id)
     run = arm.call(
         "runs.get", target, lambda: client.runs.get(ref.resource_group, ref.name, run_id)
     )
@@ -163,7 +161,8 @@ def cancel_all(
         try:
             outcome, detail = cancel_one(arm, ref, run_id)
         except Exception as exc:  # a bug or an odd SDK failure must not lose the other runs
-            outcome, detail = "failed", translate(exc, Target("cancel a run of")).user_message
+            target = Target("cancel_some_run", ref.name, ref.id, need="cancel")
+            outcome, detail = "failed", translate(exc, target).user_message
         if progress is not None:
             progress(run_id, outcome, detail)
         return run_id, outcome, detail

@@ -21,7 +21,7 @@ def fetch_usage(arm: Arm, store: Store, ref: RegistryRef, refresh: bool = False)
 
     def compute() -> str:
         client = arm.mgmt(ref.subscription_id)
-        target = Target("read the usage of", registry=ref.name, scope=ref.id, need="usage")
+        target = Target("usage", registry=ref.name, scope=ref.id, need="usage")
         result = arm.call(
             "registries.list_usages",
             target,

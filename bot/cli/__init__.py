@@ -24,8 +24,10 @@ from typing import NoReturn
 
 from bot import __version__
 from bot.cli.output import fail, fail_with
+from bot.config import answer_language
 from bot.errors import BotError
 from bot.observe.logging import configure_logging, event
+from bot.words import words
 
 # subcommand → its module; every other subcommand comes from the command table
 MODULES = {
@@ -103,20 +105,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help()
         return USAGE_STATUS
     as_json = bool(getattr(args, "json", False))
+    lang = answer_language(getattr(args, "lang", None))
     try:
         status: int = args.func(args)
     except BotError as exc:
-        return fail_with(exc, as_json=as_json)
+        return fail_with(exc, as_json=as_json, lang=lang)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: a reference to find it in the log, not a stack trace
-        return fail(_internal(exc), "internal", as_json=as_json)
+        return fail(_internal(exc, "en" if as_json else lang), "internal", as_json=as_json)
     return status
 
 
-def _internal(exc: Exception) -> str:
+def _internal(exc: Exception, lang: str) -> str:
     reference = uuid.uuid4().hex[:8]
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     event(
@@ -128,7 +131,4 @@ def _internal(exc: Exception) -> str:
         where=f"{frame.filename}:{frame.lineno}" if frame else None,
     )
     log.debug("cli.internal_error.trace", exc_info=exc)
-    return (
-        f"internal error (reference {reference}); please report it. ACRBOT_LOG_LEVEL=debug "
-        "shows the details."
-    )
+    return words(lang)["cli.internal"].format(ref=reference)

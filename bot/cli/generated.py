@@ -4,7 +4,8 @@ One subparser per table entry marked ``cli``, generated from its arguments and o
 options are turned back into `/acr` words and parsed by the table's grammar, so the command
 line, the console and Slack accept exactly the same input. ``--json`` (entries that have a
 JSON rendering) prints the entry's JSON contract; ``--yes`` (entries that ask first) answers
-the question in advance. The exit status is the entry's (1 for an error sentence).
+the question in advance. The exit status is the entry's (1 for an error sentence). Text is
+in ``--lang``, else ACRBOT_DEFAULT_LANGUAGE; the JSON contracts are the same in any language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from typing import Any
 
 from bot.access import CLI, Caller
 from bot.commands import COMMANDS, CommandSpec, Request, parse
+from bot.config import answer_language
+from bot.words import LANGUAGES
+
+YES = ("y", "yes", "д", "да")  # what counts as yes to "Cancel …? [y/N]", in either language
 
 
 def add_parser(sub: Any) -> None:
@@ -44,6 +49,11 @@ def add_command(sub: Any, spec: CommandSpec[Any]) -> None:
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     if spec.json is not None:
         p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="answer in this language (default: ACRBOT_DEFAULT_LANGUAGE)",
+    )
     p.set_defaults(func=partial(run, spec))
 
 
@@ -70,7 +80,7 @@ def _ask(details: str, question: str, *, yes: bool, out: Any) -> bool:
     if yes:
         return True
     print(question, end=" ", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    return sys.stdin.readline().strip().lower() in YES
 
 
 def run(spec: CommandSpec[Any], args: argparse.Namespace) -> int:
@@ -85,17 +95,18 @@ def run(spec: CommandSpec[Any], args: argparse.Namespace) -> int:
     from bot.services import Services
 
     want_json = bool(getattr(args, "json", False)) and spec.json is not None
-    invocation = parse(words_of(spec, args))
+    lang = answer_language(getattr(args, "lang", None))
+    invocation = parse(words_of(spec, args), lang)
     services = Services(Settings.from_env())
     out = sys.stderr if want_json else sys.stdout
     confirm = partial(_ask, yes=bool(getattr(args, "yes", False)), out=out)
     caller = Caller(user_id=getpass.getuser(), source=CLI)
     try:
-        result = execute(spec, Request(services, invocation, caller, "en", confirm=confirm))
+        result = execute(spec, Request(services, invocation, caller, lang, confirm=confirm))
     finally:
         services.close()
     if want_json and spec.json is not None:
         print_json(spec.json(result))
     else:
-        print(spec.text(result, "en"))
+        print(spec.text(result, lang))
     return spec.exit_status(result) if spec.exit_status else 0

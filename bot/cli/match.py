@@ -11,17 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from bot.cli.lessons import shared_lessons
 from bot.cli.output import error_object, fail, print_json
-from bot.config import knowledge_directory
-from bot.learning import Lessons
+from bot.config import answer_language, knowledge_directory
 from bot.matching import Match, Matcher
 from bot.matching.cache import load_matcher
 from bot.render.text import match_text
+from bot.words import LANGUAGES, words
 
 log = logging.getLogger("bot.cli.match")
 
@@ -29,7 +29,7 @@ log = logging.getLogger("bot.cli.match")
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("match", help="match text against the knowledge base")
     p.add_argument("text", nargs="*", help="the text to triage (quoted or as several words)")
-    p.add_argument("--lang", choices=("ru", "en"), help="answer language (default: the text's)")
+    p.add_argument("--lang", choices=LANGUAGES, help="answer language (default: the text's)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument(
@@ -41,31 +41,21 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    said = words("en" if args.json else answer_language(args.lang))
     if args.jsonl and args.text:
-        return fail(
-            "--jsonl reads its texts from stdin; give the text either as words or as lines",
-            "usage",
-            as_json=False,
-            status=2,
-        )
+        return fail(said["cli.jsonl_or_words"], "usage", as_json=False, status=2)
     _, matcher = load_matcher(knowledge_directory())
-    lessons = shared_lessons(matcher)
-    decide = matcher.match if lessons is None else _with(lessons, matcher)
+    decide = _decider(matcher)
     if args.jsonl:
         return _stream(decide, sys.stdin.buffer)
     text = " ".join(args.text) if args.text else ("" if sys.stdin.isatty() else sys.stdin.read())
     if not text.strip():
-        return fail(
-            "give the text to triage, e.g. acrbot match 'manifest unknown'",
-            "no_text",
-            as_json=args.json,
-            status=2,
-        )
+        return fail(said["cli.no_text"], "no_text", as_json=args.json, status=2)
     result = decide(text)
     if args.json:
         print_json(result.to_json())
     else:
-        print(match_text(matcher.kb, result, args.lang))
+        print(match_text(matcher.kb, result, args.lang, paste=text))
     return 0
 
 
@@ -107,7 +97,16 @@ def _text_of(raw: bytes) -> str:
     return text
 
 
-def _with(lessons: Lessons, matcher: Matcher) -> Callable[[str], Match]:
+def _decider(matcher: Matcher) -> Callable[[str], Match]:
+    """The matcher, with the deployment's lessons on top when REDIS_URL names its Redis (read
+    only then: a plain match needs neither Redis nor the learning code)."""
+    if not os.environ.get("REDIS_URL", "").strip():
+        return matcher.match
+    from bot.cli.lessons import shared_lessons
+
+    lessons = shared_lessons(matcher)
+    if lessons is None:
+        return matcher.match
     return lambda text: lessons.apply(text, matcher.match(text))
 
 

@@ -23,6 +23,7 @@ from bot.errors import (
     KnowledgeError,
     NotAllowed,
 )
+from bot.words import localise
 
 
 def print_json(data: Any) -> None:
@@ -50,11 +51,11 @@ def error_code(exc: BotError) -> str:
     return "error"
 
 
-def error_lines(exc: BotError) -> list[str]:
+def error_lines(exc: BotError, lang: str = "en") -> list[str]:
     """The sentence(s) of ``exc``: one per bad setting or knowledge problem, else one."""
     if isinstance(exc, (ConfigError, KnowledgeError)):
         return [str(problem) for problem in exc.problems]
-    return [exc.user_message]
+    return [localise(exc.user_message, lang)]
 
 
 def fail(message: str | list[str], code: str, *, as_json: bool, status: int = 1) -> int:
@@ -68,5 +69,8 @@ def fail(message: str | list[str], code: str, *, as_json: bool, status: int = 1)
     return status
 
 
-def fail_with(exc: BotError, *, as_json: bool, status: int = 1) -> int:
-    return fail(error_lines(exc), error_code(exc), as_json=as_json, status=status)
+def fail_with(exc: BotError, *, as_json: bool, status: int = 1, lang: str = "en") -> int:
+    """``exc`` reported: in ``lang`` on a terminal; with ``--json`` as the contract says
+    (English, whatever the language)."""
+    lines = error_lines(exc, "en" if as_json else lang)
+    return fail(lines, error_code(exc), as_json=as_json, status=status)

@@ -24,7 +24,7 @@ from bot.errors import AzureError, BotError, NotAllowed
 from bot.observe.logging import event
 from bot.observe.metrics import COMMAND_LATENCY
 from bot.render.blocks import Block, notice
-from bot.render.words import words
+from bot.render.words import localise, words
 from bot.services import Services
 
 R = TypeVar("R")
@@ -152,7 +152,7 @@ class Answer(Generic[R]):
 
     def text(self) -> str:
         if self.error is not None:
-            return self.error
+            return localise(self.error, self.lang)
         return self.spec.text(self._result(), self.lang)
 
     def blocks(self) -> list[Block]:

@@ -77,6 +77,7 @@ class Invocation:
 
 
 Confirm = Callable[[str, str], bool]  # (what will happen, the question) → yes?
+Note = Callable[[str], None]  # a progress sentence, for the door to show while work goes on
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Request:
 
     ``confirm`` is how the door asks a yes/no question right away (the command line asks on
     the terminal); None where the door cannot (Slack confirms with a button, later).
+    ``progress`` is how a long command tells the door how far it is (Slack shows a note when
+    the work takes more than a few seconds); None where nobody is watching.
     """
 
     services: Services
@@ -92,6 +95,7 @@ class Request:
     caller: Caller
     lang: str
     confirm: Confirm | None = None
+    progress: Note | None = None
 
     @property
     def door(self) -> str:

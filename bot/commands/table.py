@@ -12,25 +12,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.access import CONSOLE, SLACK, Rule
-from bot.azure.names import parse_registry
+from bot.azure.names import parse_image, parse_registry
 from bot.azure.reports import (
     RUN_STATUSES,
     CancelOutcome,
     CancelResult,
     HealthReport,
+    InspectReport,
     RunsReport,
+    UntaggedReport,
     UsageReport,
 )
 from bot.commands.grammar import usage
 from bot.commands.spec import Audit, CommandSpec, Option, Param, Request
 from bot.errors import BadInput
 from bot.knowledge import KnowledgeBase
+from bot.learning import Lesson
 from bot.matching import Candidate
 from bot.mrkdwn import quote
-from bot.render import azure_blocks, azure_text
+from bot.render import azure_blocks, azure_text, images_text
 from bot.render import blocks as render
 from bot.render.text import HelpLine, faq_text, help_text
-from bot.render.words import words
+from bot.render.words import say, words
 
 # --- arguments shared by several commands -------------------------------------------------------
 REGISTRY = Param(
@@ -55,27 +58,17 @@ def _status(value: str, lang: str) -> str:
     found = [s for s in RUN_STATUSES if s.lower() == value.lower()]
     if not found:
         statuses = ", ".join(RUN_STATUSES)
-        raise BadInput(
-            {
-                "en": f"Unknown status `{quote(value)}`. Use one of: {statuses}.",
-                "ru": f"Неизвестный статус `{quote(value)}`. Допустимые: {statuses}.",
-            }[lang]
-        )
+        raise BadInput(words(lang)["bad_status"].format(value=quote(value), statuses=statuses))
     return found[0]
 
 
 def _top(value: str, lang: str) -> int:
-    sentence = {
-        "en": "`--top` takes a whole number from 1 to 100",
-        "ru": "`--top` принимает целое число от 1 до 100",
-    }[lang]
     try:
         top = int(value)
     except ValueError:
-        but = "not" if lang == "en" else "а не"
-        raise BadInput(f"{sentence}, {but} `{quote(value)}`.") from None
+        raise BadInput(words(lang)["bad_top"].format(value=quote(value))) from None
     if not 1 <= top <= 100:
-        raise BadInput(f"{sentence}.")
+        raise BadInput(words(lang)["top_range"])
     return top
 
 
@@ -113,6 +106,40 @@ def _faq(request: Request) -> FaqResult:
     return FaqResult(services.kb, query, services.matcher.search(query))
 
 
+@dataclass(frozen=True)
+class LearnedResult:
+    lessons: list[Lesson]
+
+
+def _kb_action(value: str) -> str:
+    if value.lower() != "learned":
+        raise BadInput(say("kb.learned_only"))
+    return value.lower()
+
+
+def _learned(request: Request) -> LearnedResult:
+    return LearnedResult(request.services.triage.lessons.all())
+
+
+def learned_text(result: LearnedResult, lang: str) -> str:
+    w = words(lang)
+    if not result.lessons:
+        return w["learned_none"]
+    lines = [w["learned_title"].format(count=len(result.lessons))]
+    for lesson in result.lessons[:30]:
+        topic = f"`{lesson.topic}`" if lesson.topic else w["learned_silent_label"]
+        state = (
+            w["learned_approved"]
+            if lesson.approved
+            else w["learned_people"].format(count=len(set(lesson.confirmed_by)))
+        )
+        first = quote(lesson.text.split("\n", 1)[0], 120)  # what someone pasted: only text
+        lines.append(
+            f"• `{lesson.id}` {topic} · {state} · <@{lesson.by}> · {lesson.uses}× · `{first}`"
+        )
+    return "\n".join(lines)
+
+
 # --- the registry commands ----------------------------------------------------------------------
 def _usage(request: Request) -> UsageReport:
     invocation = request.invocation
@@ -131,6 +158,32 @@ def _runs(request: Request) -> RunsReport:
         invocation.optional("task"),
         invocation.number("top"),
     )
+
+
+def _inspect(request: Request) -> InspectReport:
+    return request.services.ops().inspect(request.invocation.text("image"), request.lang)
+
+
+def _untagged(request: Request) -> UntaggedReport:
+    invocation, lang, note = request.invocation, request.lang, request.progress
+    registry = invocation.text("registry")
+
+    def progress(done: int, known: int, complete: bool) -> None:
+        if note is not None:
+            key = "untagged_progress" if complete else "untagged_progress_listing"
+            name = parse_registry(registry).name
+            note(words(lang)[key].format(registry=name, done=done, known=known))
+
+    return request.services.ops().untagged(
+        registry, invocation.optional("repository"), lang, progress
+    )
+
+
+def _inspect_audit(report: InspectReport) -> Audit:
+    if report.found:
+        return Audit("ok", f"{report.image}: found")
+    what = "no repository" if not report.repository_exists else "not found"
+    return Audit("ok", f"{report.image}: {what}")
 
 
 def _cancel_runs(request: Request) -> CancelOutcome:
@@ -153,8 +206,11 @@ def _cancel_runs(request: Request) -> CancelOutcome:
     runs = [run.run_id for run in plan.runs.runs]
     if dry_run or not runs or request.confirm is None:
         return CancelOutcome(plan)
-    details = azure_text.cancel_plan_text(plan.runs)
-    question = f"Cancel {len(runs)} run(s) in {plan.registry.name}? [y/N]"
+    details = azure_text.cancel_plan_text(plan.runs, lang=request.lang)
+    asked = words(request.lang)["cancel_question"].format(
+        count=len(runs), registry=plan.registry.name
+    )
+    question = f"{asked} [y/N]"
     if not request.confirm(details, question):
         return CancelOutcome(plan, declined=True)
     return CancelOutcome(plan, result=ops.cancel(plan.registry, runs))
@@ -215,6 +271,28 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         instant=True,
         cli=False,
     ),
+    CommandSpec[LearnedResult](
+        "kb",
+        summary={
+            "en": "what the team taught the bot (admins)",
+            "ru": "чему команда научила бота (для админов)",
+        },
+        access=Rule.ADMIN,
+        params=(
+            Param(
+                "action",
+                help={"en": "learned", "ru": "learned"},
+                missing={
+                    "en": "Use `/acr kb learned`.",
+                    "ru": "Используйте `/acr kb learned`.",
+                },
+                check=_kb_action,
+            ),
+        ),
+        run=_learned,
+        text=learned_text,
+        cli=False,  # `acrbot kb learned` is the command line's (with forget, approve, export)
+    ),
     CommandSpec[UsageReport](
         "usage",
         summary={
@@ -230,7 +308,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
             ),
         ),
         run=_usage,
-        text=lambda r, lang: azure_text.usage_text(r),
+        text=azure_text.usage_text,
         blocks=azure_blocks.usage_blocks,
         json=azure_text.usage_json,
     ),
@@ -243,7 +321,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         access=Rule.READ,
         params=(REGISTRY,),
         run=_health,
-        text=lambda r, lang: azure_text.health_text(r),
+        text=azure_text.health_text,
         blocks=azure_blocks.health_blocks,
         json=azure_text.health_json,
         exit_status=lambda r: 1 if r.worst == "error" else 0,
@@ -277,9 +355,60 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
             ),
         ),
         run=_runs,
-        text=lambda r, lang: azure_text.runs_text(r),
+        text=azure_text.runs_text,
         blocks=azure_blocks.runs_blocks,
         json=azure_text.runs_json,
+    ),
+    CommandSpec[InspectReport](
+        "inspect",
+        summary={
+            "en": "an image's tag, digest, platforms, size and locks (or the closest names)",
+            "ru": "тег, дайджест, платформы, размер и блокировки образа (или похожие имена)",
+        },
+        access=Rule.READ,
+        params=(
+            Param(
+                "image",
+                help={
+                    "en": "<registry>.azurecr.io/<repository>:<tag>, …@sha256:<digest> or "
+                    "<registry>/<repository>:<tag>",
+                    "ru": "<реестр>.azurecr.io/<репозиторий>:<тег>, …@sha256:<дайджест> или "
+                    "<реестр>/<репозиторий>:<тег>",
+                },
+                missing={"en": "Which image?", "ru": "Какой образ?"},
+                label={"en": "image", "ru": "образ"},
+                check=parse_image,
+            ),
+        ),
+        run=_inspect,
+        text=images_text.inspect_text,
+        blocks=azure_blocks.inspect_blocks,
+        json=images_text.inspect_json,
+        audit=_inspect_audit,
+        registry=lambda invocation: parse_image(invocation.text("image")).name,
+    ),
+    CommandSpec[UntaggedReport](
+        "untagged",
+        summary={
+            "en": "manifests without tags and the space they hold, with the purge command",
+            "ru": "манифесты без тегов и их объём, с командой очистки",
+        },
+        access=Rule.READ,
+        params=(
+            REGISTRY,
+            Param(
+                "repository",
+                help={"en": "only this repository", "ru": "только этот репозиторий"},
+                missing={"en": "Which repository?", "ru": "Какой репозиторий?"},
+                required=False,
+                cli_option=True,
+            ),
+        ),
+        run=_untagged,
+        text=images_text.untagged_text,
+        blocks=azure_blocks.untagged_blocks,
+        json=images_text.untagged_json,
+        audit=lambda r: Audit("ok", f"{r.untagged} untagged, {r.bytes} bytes"),
     ),
     CommandSpec[CancelOutcome](
         "cancel-runs",

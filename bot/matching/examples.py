@@ -42,7 +42,7 @@ class ExampleIndex:
         n = max(len(self.examples), 1)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
-        self.mass = [sum(self.idf[w] for w in words) for words in self.words]
+        self.mass = [math.fsum(self.idf[w] for w in words) for words in self.words]
         postings: dict[str, list[int]] = defaultdict(list)
         for i, words in enumerate(self.words):
             for word in words:
@@ -57,7 +57,7 @@ class ExampleIndex:
         if not self.examples or not words:
             return {}
         shared: dict[int, float] = defaultdict(float)
-        for word in words:
+        for word in sorted(words):  # a fixed order: the same sums on every run
             weight = self.idf.get(word)
             if weight is None:
                 continue
@@ -65,7 +65,7 @@ class ExampleIndex:
                 shared[i] += weight
         if not shared:
             return {}
-        own = sum(self.idf.get(w, self.max_idf) for w in words)
+        own = math.fsum(self.idf.get(w, self.max_idf) for w in words)
         best: dict[str, float] = {}
         for i in heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__):
             union = own + self.mass[i] - shared[i]

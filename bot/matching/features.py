@@ -12,6 +12,13 @@ from bot.matching.examples import SILENT
 from bot.matching.index import CODE, STATUS, StringHit
 from bot.matching.signals import Signals, is_error_line
 
+PROSE = 0.3  # share of function words from which a text reads as people's sentences
+
+
+def is_prose(features: dict[str, float]) -> bool:
+    """People's sentences (a question, a description) rather than a tool's output."""
+    return features.get("question", 0.0) >= 1.0 or features.get("prose", 0.0) >= PROSE
+
 
 @dataclass(frozen=True)
 class ProfileHit:

@@ -77,7 +77,7 @@ class StringIndex:
         for i, ((topic, kind, original, source), norm, toks) in enumerate(
             zip(raw, normalised, doc_tokens, strict=True)
         ):
-            weight = sum(self.idf[t] for t in toks) or 1.0
+            weight = math.fsum(self.idf[t] for t in toks) or 1.0
             signature = kind == "signature"
             self.docs.append(
                 Doc(
@@ -118,11 +118,11 @@ class StringIndex:
 
     def salience(self, segment_tokens: set[str]) -> float:
         """How much rare knowledge-base vocabulary a segment carries."""
-        return sum(self.idf.get(t, 0.0) for t in segment_tokens)
+        return math.fsum(self.idf.get(t, 0.0) for t in segment_tokens)
 
     def weight(self, toks: set[str]) -> float:
         """IDF mass of a segment; words the knowledge base never uses weigh the most."""
-        return sum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
+        return math.fsum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
 
     def best_per_topic(
         self, segments: list[str], seg_tokens: list[set[str]]
@@ -137,7 +137,7 @@ class StringIndex:
             doc = self.docs[i]
             score, where = 0.0, ""
             for seg, toks, seg_weight in zip(segments, seg_tokens, seg_weights, strict=True):
-                shared = sum(self.idf[t] for t in doc.tokens & toks)
+                shared = math.fsum(self.idf[t] for t in doc.tokens & toks)
                 # a string whose rare words are mostly absent cannot align well: skip the
                 # costly fuzzy comparison
                 if shared >= config.min_recall * doc.weight:
@@ -161,7 +161,7 @@ class StringIndex:
         """
         overlap: dict[int, float] = defaultdict(float)
         budget = self.config.postings_budget
-        for tok in sorted(words, key=lambda t: -self.idf.get(t, 0.0)):
+        for tok in sorted(words, key=lambda t: (-self.idf.get(t, 0.0), t)):
             weight = self.idf.get(tok)
             if weight is None or budget <= 0:
                 continue

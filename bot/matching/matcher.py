@@ -22,7 +22,7 @@ from collections import defaultdict
 from bot.knowledge import KnowledgeBase
 from bot.matching.cues import Cue, compile_cue
 from bot.matching.examples import ExampleIndex
-from bot.matching.features import ProfileHit, candidate_features
+from bot.matching.features import ProfileHit, candidate_features, is_prose
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import normalise
@@ -34,7 +34,12 @@ from bot.matching.signals import is_error_line, read_signals
 from bot.matching.tuning import MatcherConfig
 from bot.matching.words import tokens
 
-_REGISTRY_HOST = re.compile(r"\b([a-z0-9]{5,50})\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
+_REGISTRY_HOST = re.compile(
+    r"(?<![a-z0-9.-])([a-z0-9]{5,50})((?:\.[a-z0-9-]{1,30}){0,2})\.azurecr\.(?:io|cn|us)\b",
+    re.IGNORECASE,
+)
+# what may stand between a registry's name and azurecr.io: a private link, a data endpoint
+_HOST_MIDDLE = re.compile(r"^(?:\.privatelink|\.[a-z0-9-]+\.data|\.data)?$", re.IGNORECASE)
 _SAMPLE = 60_000  # characters of a paste's read lines that cues and signals look at
 _SAMPLE_LINE = 4_000
 _SIGNAL_SAMPLE = 20_000
@@ -69,12 +74,20 @@ class Matcher:
     # -- public -------------------------------------------------------------------------
 
     def set_threshold(self, threshold: float | None) -> None:
-        """The confidence (0–100) an answer in the channel needs; None: the fitted one."""
-        self.threshold = 100 * self.config.model.answer if threshold is None else threshold
-        self.suggest_threshold = min(100 * self.config.model.suggest, self.threshold)
+        """The confidence (0–100) an answer in the channel needs; None: the fitted ones."""
+        self.override = threshold
 
-    def match(self, text: str, threshold: float | None = None) -> Match:
-        threshold = self.threshold if threshold is None else threshold
+    def thresholds(self, prose: bool) -> tuple[float, float]:
+        """(answer, suggest) confidences for a paste of tool output or, ``prose``, people's
+        sentences: the fitted model has one pair for each."""
+        answer, suggest = self.config.model.thresholds(prose)
+        if self.override is not None:
+            answer = self.override / 100
+        return 100 * answer, 100 * min(suggest, answer)
+
+    def match(self, text: str, *, on_demand: bool = False) -> Match:
+        """The decision about ``text``; ``on_demand`` (someone asked for triage of this
+        message) answers what a channel would only be offered privately."""
         language = detect_language(text)
         registry = _find_registry(text)
         question = is_question(text)
@@ -85,9 +98,12 @@ class Matcher:
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0]
         hit = strings.get(best.topic)
+        threshold, suggest = self.thresholds(is_prose(features[best.topic]))
+        if on_demand:
+            threshold = suggest
         if best.score >= threshold:
             decision = Decision.ANSWER
-        elif best.score >= min(self.suggest_threshold, threshold):
+        elif best.score >= suggest:
             decision = Decision.SUGGEST
         else:
             decision = Decision.SILENT
@@ -208,7 +224,7 @@ class Matcher:
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
-        profile = self.profiles.score(list(union), top=config.profile_top)
+        profile = self.profiles.score(sorted(union), top=config.profile_top)
         if not profile:
             return {}
         leader = max(profile[0][1], 1e-3)
@@ -249,8 +265,8 @@ def _find_registry(text: str) -> str | None:
     for _ in range(20):  # a placeholder or a wildcard may come before a real name
         if at == -1:
             return None
-        found = _REGISTRY_HOST.search(text, max(0, at - 51), at + 12)
-        if found:
+        found = _REGISTRY_HOST.search(text, max(0, at - 120), at + 12)
+        if found and _HOST_MIDDLE.match(found.group(2)):
             return found.group(1).lower()
         at = haystack.find(".azurecr.", at + 1)
     return None

@@ -61,7 +61,7 @@ class TopicProfiles:
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for index, bag in enumerate(bags.values()):
             vector = {t: math.log1p(w) * self.idf[t] for t, w in bag.items() if w > 0}
-            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            norm = math.sqrt(math.fsum(v * v for v in vector.values())) or 1.0
             for tok, value in vector.items():
                 postings[tok].append((value / norm, index))
         self.postings = {
@@ -89,7 +89,7 @@ class TopicProfiles:
         """The ``top`` topics by cosine similarity (0–1) with the text's word stems."""
         counts = Counter(toks)
         query = {t: (1 + math.log(c)) * self.idf.get(t, self.max_idf) for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in query.values())) or 1.0
+        norm = math.sqrt(math.fsum(v * v for v in query.values())) or 1.0
         totals: dict[int, float] = defaultdict(float)
         for tok, weight in query.items():
             for value, index in self.postings.get(tok, ()):

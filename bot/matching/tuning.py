@@ -33,7 +33,16 @@ class DecisionModel:
     bias: float
     answer: float
     suggest: float
+    # people's sentences are judged by thresholds of their own (unrelated prose is chatter,
+    # far from any topic; unrelated tool output is often another product's look-alike error)
+    answer_prose: float | None = None
+    suggest_prose: float | None = None
     info: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def thresholds(self, prose: bool) -> tuple[float, float]:
+        if prose and self.answer_prose is not None and self.suggest_prose is not None:
+            return self.answer_prose, self.suggest_prose
+        return self.answer, self.suggest
 
     def utility(self, features: dict[str, float]) -> float:
         weights = self.weights
@@ -54,6 +63,8 @@ class DecisionModel:
             "weights": dict(sorted(self.weights.items())),
             "answer": self.answer,
             "suggest": self.suggest,
+            "answer_prose": self.answer_prose,
+            "suggest_prose": self.suggest_prose,
             "info": self.info,
         }
 
@@ -64,8 +75,14 @@ class DecisionModel:
             bias=float(data["bias"]),
             answer=float(data["answer"]),
             suggest=float(data["suggest"]),
+            answer_prose=_optional(data.get("answer_prose")),
+            suggest_prose=_optional(data.get("suggest_prose")),
             info=dict(data.get("info", {})),
         )
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 @functools.cache

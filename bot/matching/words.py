@@ -24,23 +24,33 @@ STOP = frozenset(_STOP_WORDS.split())
 RU_STEM = 5
 EN_STEM = 6
 _CYRILLIC_WORD = re.compile(r"^[а-яё]")
-_ENGLISH_ENDINGS = ("ing", "ies", "ed", "es", "s")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # words repeat across pastes; the cache is bounded
 def stem(word: str) -> str:
-    """A crude stem: enough to join registry/registries, образ/образы/образов, push/pushing.
+    """A light stem: enough to join registry/registries, image/images, scan/scanning,
+    образ/образы/образов.
 
-    Russian inflects at the end of the word, so a short prefix is a fair stem; English loses
-    a regular ending first, then keeps a longer prefix.
+    Russian inflects at the end of the word, so a short prefix is a fair stem. English loses
+    a plural, then an -ing or -ed (with a doubled consonant undone: scanning → scan), then a
+    final e (create/creating), and keeps a longer prefix.
     """
     if _CYRILLIC_WORD.match(word):
         return word[:RU_STEM]
-    if len(word) > 4 and not word.startswith("<"):
-        for ending in _ENGLISH_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= 3:
-                word = word[: -len(ending)]
-                break
+    if word.startswith("<") or len(word) <= 3:
+        return word[:EN_STEM]
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for ending, shortest in (("ing", 6), ("ed", 5)):
+        if word.endswith(ending) and len(word) >= shortest:
+            word = word[: -len(ending)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]  # scanning → scann → scan (but pull, access stay)
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
     return word[:EN_STEM]
 
 

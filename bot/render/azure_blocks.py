@@ -5,8 +5,16 @@ Action ids live here once, so the buttons and the listeners in handlers/actions.
 
 from __future__ import annotations
 
-from bot.azure.reports import CancelOutcome, CancelResult, HealthReport, RunsReport, UsageReport
-from bot.render import azure_text
+from bot.azure.reports import (
+    CancelOutcome,
+    CancelResult,
+    HealthReport,
+    InspectReport,
+    RunsReport,
+    UntaggedReport,
+    UsageReport,
+)
+from bot.render import azure_text, images_text
 from bot.render.blocks import Block, button, context, cut, notice, section
 from bot.render.words import words
 
@@ -18,31 +26,34 @@ MAX_LISTED = 30
 
 
 def usage_blocks(report: UsageReport, lang: str) -> list[Block]:
-    blocks = [section(f"*Usage of {report.registry}* ({report.sku}) — `{report.login_server}`")]
-    rows = [f"`{azure_text.usage_line(row)}`" for row in report.usages]
-    blocks.append(section("\n".join(rows) or "Azure reported no usage rows."))
-    for warning in report.warnings:
-        blocks.append(section(f":warning: {warning}: clean up or move to a larger tier soon."))
-    cached = " · from the cache" if report.cached else ""
-    blocks.append(context(f"Measured {report.measured_at}{cached} · `--refresh` asks Azure again"))
+    w = words(lang)
+    title = w["usage.title"].format(registry=report.registry, sku=report.sku)
+    blocks = [section(f"{title} — `{report.login_server}`")]
+    rows = [f"`{azure_text.usage_line(row, lang)}`" for row in report.usages]
+    blocks.append(section("\n".join(rows) or w["usage.none"]))
+    for warning in azure_text.usage_warnings(report, lang):
+        blocks.append(section(f":warning: {warning}"))
+    blocks.append(context(azure_text.measured(report, lang)))
     return blocks
 
 
 def health_blocks(report: HealthReport, lang: str) -> list[Block]:
-    server = report.login_server or "login server unknown"
+    w = words(lang)
+    server = report.login_server or w["health.no_server"]
     blocks = [section(f"*check-health {report.registry}* — `{server}`")]
     for n, c in enumerate(report.checks):
-        code = f" `{c.code}`" if c.code else ""
-        block = section(f"{azure_text.STATUS_MARK[c.status]} *{c.name}* — {c.detail}{code}")
+        line = azure_text.health_line(c, lang)
+        block = section(f"{azure_text.STATUS_MARK[c.status]} *{c.name}* — {line}")
         if c.topic and c.status in ("warning", "error"):
-            block["accessory"] = button(words(lang)["explain"], f"{HEALTH_TOPIC}_{n}", c.topic)
+            block["accessory"] = button(w["explain"], f"{HEALTH_TOPIC}_{n}", c.topic)
         blocks.append(block)
-    blocks.append(context(f"{azure_text.status_summary(report)} · {report.seconds:g} s"))
+    summary = azure_text.status_summary(report, lang)
+    blocks.append(context(w["health.took"].format(summary=summary, seconds=report.seconds)))
     return blocks[:50]
 
 
 def runs_blocks(report: RunsReport, lang: str) -> list[Block]:
-    return [section(azure_text.runs_text(report))]
+    return [section(azure_text.runs_text(report, lang))]
 
 
 def cancel_blocks(outcome: CancelOutcome, lang: str) -> list[Block]:
@@ -55,7 +66,7 @@ def cancel_blocks(outcome: CancelOutcome, lang: str) -> list[Block]:
 def confirm_cancel_blocks(outcome: CancelOutcome, lang: str) -> list[Block]:
     plan = outcome.plan
     w = words(lang)
-    listed = "\n".join(azure_text.cancel_lines(plan.runs.runs, MAX_LISTED))
+    listed = "\n".join(azure_text.cancel_lines(plan.runs.runs, MAX_LISTED, lang))
     count = len(plan.runs.runs)
     registry = plan.registry.name
     confirm = button(
@@ -98,5 +109,31 @@ def cancelling_blocks(registry: str, count: int, lang: str) -> list[Block]:
     return [section(f":hourglass_flowing_sand: {text}")]
 
 
-def cancel_result_blocks(result: CancelResult) -> list[Block]:
-    return [section(azure_text.cancel_result_text(result))]
+def cancel_result_blocks(result: CancelResult, lang: str = "en") -> list[Block]:
+    return [section(azure_text.cancel_result_text(result, lang))]
+
+
+def explain_buttons(topics: list[str], lang: str) -> list[Block]:
+    """An "Explain" button per knowledge topic (the health line's action: shown privately)."""
+    if not topics:
+        return []
+    label = words(lang)["explain"]
+    elements = [
+        button(f"{label}: {topic}", f"{HEALTH_TOPIC}_{n}", topic) for n, topic in enumerate(topics)
+    ]
+    return [{"type": "actions", "elements": elements}]
+
+
+def inspect_blocks(report: InspectReport, lang: str) -> list[Block]:
+    text = images_text.inspect_text(report, lang)
+    return [section(text), *explain_buttons(images_text.inspect_topics(report), lang)]
+
+
+def untagged_blocks(report: UntaggedReport, lang: str) -> list[Block]:
+    """The totals and the largest repositories, then the purge command in a section of its
+    own, so a long list can never cut the command short."""
+    text = images_text.untagged_text(report, lang)
+    head, marker, rest = text.partition("\n" + words(lang)["untagged_purge"])
+    if not marker:
+        return [section(text)]
+    return [section(head), section(marker.strip() + rest)]

@@ -14,7 +14,17 @@ from typing import Any
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Candidate, Decision, Match
 from bot.mrkdwn import quote
-from bot.render.text import HelpLine, bot_command_line, entry_commands, help_lines
+from bot.pasted import MAX_VALUE, NOTHING, Pasted
+from bot.render.text import (
+    HelpLine,
+    bot_command_line,
+    closest,
+    entry_commands,
+    filled_answer,
+    help_lines,
+    matched_on,
+    reading,
+)
 from bot.render.words import words
 
 Block = dict[str, Any]
@@ -27,10 +37,14 @@ FAQ_SHOW = "faq_show"
 SHARE = "share_topic"
 POST_IN_THREAD = "post_in_thread"
 SUGGEST_POST = "suggest_post"  # the private "Is it …?" offer: post the answer in the thread
-SUGGEST_NOT_IT = "suggest_not_it"  # ... or hide the offer
+SUGGEST_NOT_IT = "suggest_not_it"
+TEACH_SEARCH = "teach_search"  # after "Not it": any topic, searched by words
+TEACH_SILENT = "teach_silent"  # after "Not it": none of these, stay quiet on such text
+TEACH_BLOCK = "teach:"  # ... or hide the offer
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
 BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000  # characters a button value may hold
 
 
 def cut(text: str, limit: int = SECTION_LIMIT) -> str:
@@ -50,16 +64,27 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
         "type": "button",
         "action_id": action_id,
         "text": {"type": "plain_text", "text": cut(label, BUTTON_TEXT_LIMIT), "emoji": True},
-        "value": value[:2000],
+        "value": value[:BUTTON_VALUE_LIMIT],
     }
     if style:
         element["style"] = style
     return element
 
 
-def command_button(label: str, command: str, *args: str) -> dict[str, Any]:
-    """A button that runs `/acr <command> <args>` for whoever clicks it (privately)."""
-    return button(label, RUN_COMMAND, _packed({"command": command, "args": list(args)}))
+def command_button(
+    label: str, command: str, *args: str, in_thread: str | None = None
+) -> dict[str, Any]:
+    """A button that runs `/acr <command> <args>` for whoever clicks it: the answer is private,
+    or posted in the thread in the language ``in_thread`` names."""
+    value: dict[str, Any] = {"command": command, "args": list(args)}
+    if in_thread:
+        value["post"], value["l"] = "thread", in_thread
+    return button(label, RUN_COMMAND, _packed(value))
+
+
+def posts_in_thread(value: dict[str, Any]) -> bool:
+    """Whether a run button asks for its answer in the thread (rather than privately)."""
+    return value.get("post") == "thread"
 
 
 def run_request(value: dict[str, Any]) -> str:
@@ -72,10 +97,21 @@ def run_request(value: dict[str, Any]) -> str:
     return shlex.join([name, *(str(a) for a in args)])
 
 
-def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[Block]:
-    """One topic's answer: title, cause, steps, commands as code, the bot command, docs."""
+def _quoted(pasted: Pasted) -> Pasted:
+    """What the paste named, each value quoted for Slack (``bot.mrkdwn``): a value taken from
+    someone's paste can neither ping, nor end the code block it sits in."""
+    if not pasted.values:
+        return pasted
+    values = {name: quote(value, MAX_VALUE) for name, value in pasted.values.items()}
+    return Pasted(values, pasted.contains_signature)
+
+
+def topic_blocks(entry: Entry, lang: str, pasted: Pasted = NOTHING) -> list[Block]:
+    """One topic's answer: title, cause, steps, commands as code, the bot command, docs —
+    with what the paste named in place of the placeholders."""
     label = words(lang)
-    answer = entry.answer[lang]
+    pasted = _quoted(pasted)
+    answer = filled_answer(entry, lang, pasted)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": cut(entry.title[lang], 150)}},
         section(f"*{label['cause']}:* {answer.cause}"),
@@ -85,21 +121,25 @@ def topic_blocks(entry: Entry, lang: str, registry: str | None = None) -> list[B
         ),
     ]
     if entry.commands:
-        commands = entry_commands(entry, registry)
+        commands = entry_commands(entry, pasted)
         blocks.append(section(f"*{label['commands']}:*\n```\n" + "\n".join(commands) + "\n```"))
-    line = bot_command_line(entry, registry)
+    line = bot_command_line(entry, pasted)
     if line:
         blocks.append(section(f"*{label['bot']}:* `{line}`"))
     blocks.append(context(f"{label['docs']}: <{entry.docs}>"))
     return blocks
 
 
-def _why(match: Match, lang: str) -> list[Block]:
-    """What the answer matched on, as a context line; nothing when the match has no reason."""
-    if not match.matched_on:
+def _why(match: Match, lang: str, pasted: Pasted) -> list[Block]:
+    """The topic as a context line, with the signature it matched on when the paste really
+    contains that signature."""
+    if match.topic is None:
         return []
+    signature = matched_on(match, pasted)
+    if signature is None:
+        return [context(words(lang)["why_topic"].format(topic=match.topic))]
     text = words(lang)["why"].format(
-        on=quote(match.matched_on, 200), score=f"{match.score:.0f}", topic=match.topic
+        on=quote(signature, 200), score=f"{match.score:.0f}", topic=match.topic
     )
     return [context(text)]
 
@@ -109,13 +149,45 @@ def _packed(data: dict[str, Any]) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
-    """The thread reply to a confident match, with why it matched and the feedback buttons."""
+# Topics about an image that is missing or cannot be read: their answers offer "Check this
+# image" when the paste names one (on the registry the match found).
+IMAGE_TOPICS = frozenset(
+    {
+        "manifest-unknown",
+        "no-match-for-platform",
+        "repository-write-disabled",
+        "operation-not-allowed",
+        "image-quarantine",
+        "aks-image-pull-unauthorized",
+        "aks-image-pull-forbidden",
+        "aks-image-pull-timeout",
+        "container-apps-image-pull",
+        "app-service-image-pull",
+    }
+)
+
+
+def answer_blocks(
+    kb: KnowledgeBase,
+    match: Match,
+    lang: str,
+    *,
+    source: str | None = None,
+    paste: str | None = None,
+    pasted: Pasted | None = None,
+    image: str | None = None,
+) -> list[Block]:
+    """The thread reply to a confident match, with why it matched and the feedback buttons.
+    ``source`` is the paste's ts, so a correction after "Not it" can teach the bot; ``paste``
+    is the matched text (or ``pasted``, what it named, when only that was kept); ``image`` is
+    the image the paste names (``inspect`` it with one click)."""
     assert match.topic is not None
     entry = kb[match.topic]
     w = words(lang)
-    blocks = [*topic_blocks(entry, lang, match.registry), *_why(match, lang)]
-    feedback = _packed({"t": entry.id, "l": lang, "a": [c.topic for c in match.alternatives[:3]]})
+    named = pasted if pasted is not None else reading(match, paste)
+    blocks = [*topic_blocks(entry, lang, named), *_why(match, lang, named)]
+    alternatives = [c.topic for c in match.alternatives[:3]]
+    feedback = _packed({"t": entry.id, "l": lang, "a": alternatives, "s": source or ""})
     elements = [
         button(w["helped"], HELPED, feedback, style="primary"),
         button(w["not_it"], NOT_IT, feedback),
@@ -123,13 +195,16 @@ def answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     if match.registry and entry.bot_command:
         label = w["run"].format(command=entry.bot_command, registry=match.registry)
         elements.append(command_button(label, entry.bot_command, match.registry))
+    if image and entry.id in IMAGE_TOPICS:
+        elements.append(command_button(w["check_image"], "inspect", image, in_thread=lang))
     blocks.append({"type": "actions", "block_id": "triage_actions", "elements": elements})
     return blocks
 
 
-def posted_match(match: Match) -> dict[str, str]:
-    """What posting ``match``'s answer later needs (topic, registry, runner-ups, why): the
-    text that was matched stays out, it may be a whole paste."""
+def posted_match(match: Match, pasted: Pasted = NOTHING) -> dict[str, str]:
+    """What posting ``match``'s answer later needs (topic, registry, runner-ups, why), kept
+    in the store: the text that was matched stays out, it may be a whole paste. What the
+    paste named rides in the button instead (``post_value``)."""
     assert match.topic is not None
     return {
         "topic": match.topic,
@@ -137,6 +212,8 @@ def posted_match(match: Match) -> dict[str, str]:
         "score": f"{match.score:.1f}",
         "alternatives": ",".join(c.topic for c in match.alternatives[:3]),
         "matched_on": (match.matched_on or "")[:200],
+        "matched_kind": match.matched_kind or "",
+        "in_paste": "1" if pasted.contains_signature else "",
     }
 
 
@@ -153,15 +230,61 @@ def match_to_post(saved: dict[str, str], lang: str) -> Match:
         language=lang,
         alternatives=tuple(Candidate(t, 0.0) for t in alternatives),
         matched_on=saved.get("matched_on") or None,
+        matched_kind=saved.get("matched_kind") or None,
         registry=saved.get("registry") or None,
         decision=Decision.ANSWER,
     )
 
 
-def suggestion_blocks(entry: Entry, lang: str, thread_ts: str, registry: str | None) -> list[Block]:
-    """The private "Is it …?" offer under a paste the bot is not sure about."""
+def post_value(token: str, pasted: Pasted = NOTHING, image: str | None = None) -> str:
+    """The "Post in thread" button's value: the token of what the store kept, and what the
+    paste named (its values, the image) — in the private message of the one person who asked,
+    never in the store. Values that would not fit in a button are left out (the answer then
+    keeps those placeholders)."""
+    full = _packed({"k": token, "n": pasted.packed(), "i": image or ""})
+    return full if len(full) <= BUTTON_VALUE_LIMIT else _packed({"k": token, "n": {}, "i": ""})
+
+
+def posted_values(value: str) -> tuple[str, dict[str, str], str | None]:
+    """(token, what the paste named, image) from a ``post_value`` (an older button holds
+    only the token)."""
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        return value, {}, None
+    if not isinstance(data, dict):
+        return value, {}, None
+    named = data.get("n")
+    values = (
+        {str(k): v for k, v in named.items() if isinstance(v, str) and v}
+        if isinstance(named, dict)
+        else {}
+    )
+    return str(data.get("k") or ""), values, str(data.get("i") or "") or None
+
+
+def suggestion_blocks(
+    entry: Entry,
+    lang: str,
+    thread_ts: str,
+    registry: str | None,
+    *,
+    source: str | None = None,
+    pasted: Pasted = NOTHING,
+) -> list[Block]:
+    """The private "Is it …?" offer under a paste the bot is not sure about; the button keeps
+    the paste's ts (to learn from the answer) and what the paste named (to fill the answer)."""
     w = words(lang)
-    value = _packed({"t": entry.id, "l": lang, "th": thread_ts, "r": registry or ""})
+    value = _packed(
+        {
+            "t": entry.id,
+            "l": lang,
+            "th": thread_ts,
+            "r": registry or "",
+            "s": source or "",
+            "n": pasted.packed(),
+        }
+    )
     return [
         section(w["is_it"].format(title=entry.title[lang])),
         context(w["is_it_note"]),
@@ -193,9 +316,9 @@ def no_answer_blocks(kb: KnowledgeBase, match: Match, lang: str) -> list[Block]:
     """No confident match (asked directly): say so, list the closest topics, point to faq."""
     label = words(lang)
     blocks = [section(label["no_answer"])]
-    closest = [c for c in match.alternatives if kb.get(c.topic)]
-    if closest:
-        blocks.append(section(f"*{label['closest']}:*\n" + candidates_list(kb, closest, lang)))
+    near = [c for c in closest(match) if kb.get(c.topic)]
+    if near:
+        blocks.append(section(f"*{label['closest']}:*\n" + candidates_list(kb, near, lang)))
     blocks.append(context(label["try_faq"]))
     return blocks
 
@@ -213,22 +336,39 @@ def repeat_blocks(entry: Entry, lang: str, link: str | None) -> list[Block]:
 
 
 def alternatives_blocks(
-    kb: KnowledgeBase, topics: list[str], lang: str, thread_ts: str | None
+    kb: KnowledgeBase,
+    topics: list[str],
+    lang: str,
+    thread_ts: str | None,
+    source: str | None = None,
 ) -> list[Block]:
-    """After "Not it": the runner-up topics as buttons; the chosen one is posted in the thread."""
+    """After "Not it": the runner-up topics as buttons, a search over every topic, and "none
+    of these"; the chosen topic is posted in the thread, and the bot learns from the choice."""
     w = words(lang)
     known = [t for t in topics if kb.get(t)]
-    if not known:
-        return [section(w["none_close"])]
-    elements = [
-        button(
-            kb[t].title[lang],
-            f"{PICK_TOPIC}_{n}",
-            _packed({"t": t, "l": lang, "th": thread_ts or ""}),
-        )
-        for n, t in enumerate(known[:5])
-    ]
-    return [section(w["which"]), {"type": "actions", "elements": elements}]
+    state = {"l": lang, "th": thread_ts or "", "s": source or ""}
+    blocks: list[Block] = [section(w["which"] if known else w["none_close"])]
+    if known:
+        elements = [
+            button(kb[t].title[lang], f"{PICK_TOPIC}_{n}", _packed({"t": t, **state}))
+            for n, t in enumerate(known[:5])
+        ]
+        blocks.append({"type": "actions", "elements": elements})
+    search = {
+        "type": "external_select",
+        "action_id": TEACH_SEARCH,
+        "placeholder": {"type": "plain_text", "text": cut(w["search_topics"], 150)},
+        "min_query_length": 2,
+    }
+    # the select's own value is the topic; what the click needs besides rides in the block id
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": TEACH_BLOCK + _packed(state),
+            "elements": [search, button(w["none_of_these"], TEACH_SILENT, _packed(state))],
+        }
+    )
+    return blocks
 
 
 def picked_blocks(entry: Entry, lang: str) -> list[Block]:
@@ -291,17 +431,27 @@ def shared_topic_blocks(entry: Entry, lang: str) -> list[Block]:
     ]
 
 
-def shortcut_blocks(kb: KnowledgeBase, match: Match, lang: str, token: str) -> list[Block]:
+def shortcut_blocks(
+    kb: KnowledgeBase,
+    match: Match,
+    lang: str,
+    token: str,
+    *,
+    paste: str | None = None,
+    image: str | None = None,
+) -> list[Block]:
     """The private result of "Triage this message", with "Post in thread" when there is one."""
     if match.topic is None:
         return no_answer_blocks(kb, match, lang)
     label = words(lang)["post_in_thread"]
+    pasted = reading(match, paste)
+    value = post_value(token, pasted, image)
     return [
-        *topic_blocks(kb[match.topic], lang, match.registry),
-        *_why(match, lang),
+        *topic_blocks(kb[match.topic], lang, pasted),
+        *_why(match, lang, pasted),
         {
             "type": "actions",
-            "elements": [button(label, POST_IN_THREAD, token, style="primary")],
+            "elements": [button(label, POST_IN_THREAD, value, style="primary")],
         },
     ]
 

@@ -8,9 +8,13 @@ Azure would fail the test instead of sending a packet.
 
 from __future__ import annotations
 
+import io
 import ipaddress
+import json
 import socket
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +22,7 @@ import pytest
 
 from bot.access import Caller
 from bot.azure.ops import AzureOps
+from bot.cli import main
 from bot.commands import BY_NAME, Request, parse
 from bot.commands.runner import execute
 from bot.commands.spec import Confirm
@@ -209,3 +214,36 @@ def run_command(
     """`/acr <text>` as any door runs it: parsed, checked, run, logged (BotError on refusal)."""
     invocation = parse(text)
     return execute(BY_NAME[invocation.name], Request(services, invocation, caller, "en", confirm))
+
+
+# --- the command line in this process ----------------------------------------------------------
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def acrbot(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Ran]:
+    """`acrbot <args>` in this process, with the world's environment and ``stdin``."""
+
+    def run(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> Ran:
+        for name in (*OTHER_IDENTITY_VARIABLES, "REDIS_URL"):
+            monkeypatch.delenv(name, raising=False)
+        for key, value in world.env(**env).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        status = main(list(args))
+        out = capsys.readouterr()
+        return Ran(status, out.out, out.err)
+
+    return run
+
+
+def as_json(result: Ran | subprocess.CompletedProcess[str]) -> Any:
+    assert result.stdout.count("\n") == 1, result.stdout + result.stderr
+    return json.loads(result.stdout)

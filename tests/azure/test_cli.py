@@ -5,53 +5,22 @@ The command line runs in this process (``bot.cli.main``); one test starts a real
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot import console
-from bot.cli import main
 from bot.config import Settings
 from bot.services import build_services
 from bot.store import MemoryStore
-from tests.azure.conftest import AzureWorld
+from tests.azure.conftest import AzureWorld, Ran, as_json
 from tests.fakes.azure_http import REPO
 from tests.fakes.identity import OTHER_IDENTITY_VARIABLES
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def acrbot(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Ran]:
-    """`acrbot <args>` in this process, with the world's environment and ``stdin``."""
-
-    def run(world: AzureWorld, *args: str, stdin: str = "", **env: str) -> Ran:
-        for name in (*OTHER_IDENTITY_VARIABLES, "REDIS_URL"):
-            monkeypatch.delenv(name, raising=False)
-        for key, value in world.env(**env).items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        status = main(list(args))
-        out = capsys.readouterr()
-        return Ran(status, out.out, out.err)
-
-    return run
 
 
 def acrbot_process(
@@ -71,11 +40,6 @@ def acrbot_process(
         timeout=120,
         check=False,
     )
-
-
-def as_json(result: Ran | subprocess.CompletedProcess[str]) -> Any:
-    assert result.stdout.count("\n") == 1, result.stdout + result.stderr
-    return json.loads(result.stdout)
 
 
 def test_usage_json_contract(world: AzureWorld) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +14,8 @@ from bot.azure.reports import HealthReport
 from bot.render.azure_text import health_json
 from bot.store import MemoryStore
 from tests.azure.conftest import AzureWorld
-from tests.fakes.azure_http import REPO, TestCA, free_port
+from tests.fakes.azure_http import REPO, TestCA
+from tests.fakes.docker_registry import docker_registry
 from tests.fakes.registry import FakeRegistry
 
 CATALOG = {
@@ -221,59 +219,11 @@ def test_every_topic_in_a_report_is_in_the_catalog(world: AzureWorld) -> None:
 
 
 # --- a real Registry v2 server ---------------------------------------------------------------
-DOCKER_REGISTRY = Path("/usr/bin/docker-registry")
-
-
-def _no_real_registry(reason: str) -> None:
-    """Skip; fail instead where CI promised the server (ACRBOT_TEST_REQUIRE_DOCKER_REGISTRY=1)."""
-    if os.environ.get("ACRBOT_TEST_REQUIRE_DOCKER_REGISTRY") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def real_registry(ca: TestCA, tmp_path: Path) -> Iterator[str]:
     """Debian's docker-registry on 127.0.0.1 over TLS with token auth; yields localhost:<port>."""
-    if not DOCKER_REGISTRY.exists():
-        _no_real_registry("docker-registry is not installed (apt-get install docker-registry)")
-    port = free_port()
-    cert = ca.ca.issue_cert("localhost", "127.0.0.1")
-    cert.cert_chain_pems[0].write_to_path(str(tmp_path / "cert.pem"))
-    cert.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
-    config = tmp_path / "config.yml"
-    config.write_text(
-        "version: 0.1\n"
-        "log: {level: error}\n"
-        f"storage: {{filesystem: {{rootdirectory: {tmp_path / 'data'}}}}}\n"
-        "http:\n"
-        f"  addr: 127.0.0.1:{port}\n"
-        f"  tls: {{certificate: {tmp_path / 'cert.pem'}, key: {tmp_path / 'key.pem'}}}\n"
-        "auth:\n"
-        "  token:\n"
-        f"    realm: https://localhost:{port}/oauth2/token\n"
-        f"    service: localhost:{port}\n"
-        "    issuer: acrbot-test\n"
-        f"    rootcertbundle: {ca.ca_pem}\n"
-    )
-    process = subprocess.Popen(
-        [str(DOCKER_REGISTRY), "serve", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _no_real_registry("docker-registry did not start")
-                time.sleep(0.05)
-        yield f"localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with docker_registry(ca, tmp_path) as address:
+        yield address
 
 
 def test_connectivity_checks_against_a_real_registry_v2(

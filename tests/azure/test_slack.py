@@ -211,3 +211,24 @@ def test_member_of_an_admin_group_may_cancel(replicas: Replicas) -> None:
     assert "2 cancelled" in done[-1].block_text()
     assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
     assert replicas.slack.find("usergroups.users.list", usergroup=ONCALL_GROUP)
+
+
+def test_a_russian_speaking_admin_reads_the_whole_cancel_in_russian(replicas: Replicas) -> None:
+    """Slack locale ru-RU: the confirmation, the progress and the outcome are Russian, on
+    whichever replica the click lands; the other user's refusal is Russian too."""
+    russian = "U0OLGA0001"
+    replicas.slack.locales[russian] = "ru-RU"
+    replicas.slack.usergroups[ONCALL_GROUP].append(russian)
+    ids = replicas.arm.add_runs("contosoprod", 2, task="nightly-ru", start=700)
+    answer = command(replicas, "cancel-runs contosoprod --task nightly-ru", user=russian)
+    assert "В *contosoprod* будут отменены 2 запуска:" in str(answer.params.get("text"))
+    confirm = buttons(answer, "acr_cancel_confirm")[0]
+    assert confirm["text"]["text"] == "Отменить 2 запуска"
+    refused = click(replicas, confirm, user=OTHER)[0]
+    assert f"Only <@{russian}>" in str(refused.params.get("text"))  # OTHER reads English
+    done = click(replicas, confirm, user=russian, replica=1)
+    assert "Отменяю 2 запуска" in str(done[0].params.get("text"))
+    assert "отменено 2, пропущено 0, с ошибкой 0" in done[-1].block_text()
+    assert all(replicas.arm.cancelled[run_id] == 1 for run_id in ids)
+    usage = command(replicas, "usage contosoprod", user=russian).block_text()
+    assert "*Использование contosoprod* (Standard)" in usage and "Данные на" in usage

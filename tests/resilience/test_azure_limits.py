@@ -157,3 +157,19 @@ def test_sdk_clients_per_typed_subscription_are_bounded(world: AzureSlack) -> No
         assert len(arm._mgmt) == CLIENTS_PER_KIND
     finally:
         arm.close()
+
+
+def test_data_plane_clients_per_login_server_are_bounded(world: AzureSlack) -> None:
+    """`inspect` and `untagged` build a registry client per login server: 200 different ones
+    keep at most CLIENTS_PER_KIND, the most recently used among them."""
+    arm = Arm(Settings.from_env(world.env))
+    try:
+        for n in range(200):
+            arm.registry(f"registry{n:03d}.azurecr.io")
+        arm.registry("registry170.azurecr.io")  # used again: kept, ahead of the rest
+        arm.registry("registry999.azurecr.io")
+        assert len(arm._registries) == CLIENTS_PER_KIND
+        assert "registry170.azurecr.io" in arm._registries
+        assert "registry168.azurecr.io" not in arm._registries
+    finally:
+        arm.close()

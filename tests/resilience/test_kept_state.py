@@ -1,6 +1,7 @@
 """What the bot keeps in the store, around Redis outages: a Slack retry of an event this
 replica answered is not answered again — during an outage, nor after a Redis restart that
-lost every key — and "Post in thread" keeps no pasted text.
+lost every key — and "Post in thread" keeps no pasted text (what the paste named, to fill the
+answer, rides in the button of the private answer).
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def test_post_in_thread_keeps_where_and_what_topic_never_the_message(
             bot.idle()
             (posted,) = slack.accepted("chat.postMessage", channel=channel)
             assert posted.params["thread_ts"] == ts
-            assert "contosoprod" in posted.block_text()  # the registry from the paste
+            # what the paste named rode in the private answer's button, not in the store
+            assert "contosoprod" in posted.block_text()
+            assert "--ip-address 203.0.113.7" in posted.block_text()
         finally:
             bot.close()
     delete_prefix(prefix)

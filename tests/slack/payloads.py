@@ -199,7 +199,7 @@ def shortcut(
     return payload
 
 
-def uncertain_paste(knowledge_dir: Path) -> str:
+def uncertain_paste(knowledge_dir: Path, nth: int = 0) -> str:
     """A text the bot would only suggest privately, not answer in the channel (searched for,
     not hard-coded, because the knowledge base and the fitted decision keep improving)."""
     services = build_services(Settings(knowledge_dir=str(knowledge_dir)), store=MemoryStore())
@@ -210,5 +210,8 @@ def uncertain_paste(knowledge_dir: Path) -> str:
             for size in range(3, len(words) + 1):
                 text = " ".join(words[:size])
                 if matcher.match(text).decision == "suggest":
-                    return text
+                    if nth == 0:
+                        return text
+                    nth -= 1
+                    break  # the next one from another wording
     raise AssertionError("no knowledge-base wording gets a private suggestion today")

@@ -16,7 +16,15 @@ from bot.services import build_services
 from bot.store import MemoryStore
 
 # Slack's published limits for the pieces the bot uses
-LIMITS = {"section": 3000, "header": 150, "context": 3000, "button": 75, "value": 2000}
+LIMITS = {
+    "section": 3000,
+    "header": 150,
+    "context": 3000,
+    "button": 75,
+    "value": 2000,
+    "placeholder": 150,
+    "block_id": 255,
+}
 
 
 def _check(blocks: list[dict[str, Any]]) -> None:
@@ -27,7 +35,11 @@ def _check(blocks: list[dict[str, Any]]) -> None:
             assert len(block["text"]["text"]) <= LIMITS[kind]
         if kind == "context":
             assert all(len(e["text"]) <= LIMITS["context"] for e in block["elements"])
-        buttons = block.get("elements", []) if kind == "actions" else []
+        elements = block.get("elements", []) if kind == "actions" else []
+        buttons = [e for e in elements if e.get("type") == "button"]
+        for select in (e for e in elements if e.get("type") == "external_select"):
+            assert len(select["placeholder"]["text"]) <= LIMITS["placeholder"]
+        assert len(block.get("block_id", "")) <= LIMITS["block_id"]
         if "accessory" in block:
             buttons = [block["accessory"]]
         ids = [b["action_id"] for b in buttons]
@@ -52,8 +64,13 @@ def test_every_topic_answer_fits_slacks_limits(knowledge_dir: Path) -> None:
             registry="contosoprod",
         )
         for lang in LANGUAGES:
-            _check(render.answer_blocks(kb, match, lang))
+            _check(render.answer_blocks(kb, match, lang, source="1718000200.123456"))
             _check(render.shared_topic_blocks(entry, lang))
+            _check(
+                render.alternatives_blocks(
+                    kb, [c.topic for c in others], lang, "1718000100.000001", "1718000200.123456"
+                )
+            )
             _check(render.shortcut_blocks(kb, match, lang, "token"))
             _check(render.alternatives_blocks(kb, [c.topic for c in others], lang, "1.2"))
     _check(render.faq_blocks(kb, "push", [Candidate(e.id, 60.0) for e in kb.entries[:5]], "en"))

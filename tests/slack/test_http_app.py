@@ -77,6 +77,9 @@ def test_confident_paste_gets_one_threaded_answer_with_buttons(http_bot: LocalBo
     assert "firewall" in blocks[0]["text"]["text"].lower()
     text = reply.block_text()
     assert "```" in text and "az acr network-rule add --name contosoprod" in text
+    assert "--ip-address 203.0.113.7" in text  # the address the paste names, in the command
+    assert "`az acr show --name contosoprod --query networkRuleSet`" in text  # and in a step
+    assert "<registry>" not in text.split("Matched on")[0]
     assert "Matched on" in text and p.FIREWALL_TOPIC in text
     labels = [b["text"]["text"] for b in reply.buttons()]
     assert labels[:2] == ["Helped", "Not it"]
@@ -93,6 +96,9 @@ def test_russian_question_is_answered_in_russian(http_bot: LocalBot) -> None:
     reply = replies(http_bot, channel)[0]
     assert "Причина" in reply.block_text()
     assert [b["text"]["text"] for b in reply.buttons()][:2] == ["Помогло", "Не то"]
+    # a question contains no signature: the answer names its topic, not a "match" it lacks
+    assert "Совпало с" not in reply.block_text() and "Тема `" in reply.block_text()
+    assert "--name <registry>" in reply.block_text()  # no registry named: none invented
 
 
 def test_paste_follows_the_users_slack_locale_and_caches_it(http_bot: LocalBot) -> None:
@@ -354,7 +360,9 @@ def test_not_it_offers_runner_ups_and_posts_the_chosen_one(http_bot: LocalBot) -
     posted = replies(http_bot, channel)[1]
     assert posted.params["thread_ts"] == thread
     assert chosen not in (p.FIREWALL_TOPIC,)
-    assert cleanup.params.get("delete_original") is True
+    # the firewall's own error text wins over one person's pick until an admin approves it
+    assert cleanup.params.get("replace_original") is True
+    assert "admin approves" in cleanup.params["text"]
 
 
 def test_shortcut_answers_privately_and_posts_in_thread_once(http_bot: LocalBot) -> None:
@@ -448,7 +456,9 @@ def test_not_it_hides_the_suggestion_and_posts_nothing(
     """Not it on the private suggestion removes it and counts a miss; the channel sees
     nothing."""
     channel = p.new_channel()
-    send_event(http_bot, p.message_event(p.uncertain_paste(knowledge_dir), channel=channel))
+    # another text than the other suggestion tests: accepting an offer teaches the bot
+    paste = p.uncertain_paste(knowledge_dir, nth=3)
+    send_event(http_bot, p.message_event(paste, channel=channel))
     offer = ephemerals(http_bot, channel)[0]
     not_it = next(b for b in offer.buttons() if b["action_id"] == "suggest_not_it")
     cleanup = click_private(http_bot, not_it, channel=channel)

@@ -33,6 +33,7 @@ from bot.azure.registries import Registries
 from bot.azure.reports import OK, Check, HealthReport, RegistryRef
 from bot.errors import AzureError
 from bot.store import Store
+from bot.words import say
 
 __all__ = ["ORDER", "HealthChecker", "Resolver"]
 
@@ -106,9 +107,9 @@ class HealthChecker:
             known = exc.kind in ("not_found", "forbidden")
             problem = PROBLEMS["arm-not-found" if known else "arm-failed"]
             return [problem.check("arm", message=exc.user_message)], None, None
-        location = f" in {ref.location}" if ref.location else ""
-        detail = (
-            f"Found {ref.sku} registry {ref.name}{location}, resource group {ref.resource_group}."
+        found = "health.arm-found" if ref.location else "health.arm-found-anywhere"
+        detail = say(
+            found, sku=ref.sku, name=ref.name, location=ref.location, group=ref.resource_group
         )
         return [Check("arm", OK, detail)], ref, body
 

@@ -34,6 +34,7 @@ from bot.azure.reports import ERROR, OK, Check, RegistryRef
 from bot.azure.usage import fetch_usage
 from bot.errors import AzureError, BotError
 from bot.store import Store
+from bot.words import say
 
 Resolver = Callable[[str, int], list[str]]
 DataClient = PipelineClient[HttpRequest, HttpResponse]
@@ -72,9 +73,9 @@ def failure(exc: BaseException) -> str:
         return exc.user_message
     text = str(exc)
     if "CERTIFICATE_VERIFY_FAILED" in text:
-        return "the certificate is not trusted."
+        return say("health.untrusted")
     if "timed out" in text.lower():
-        return "timed out."
+        return say("health.timed-out")
     return shorten(f"{type(exc).__name__}: {text}", 160)
 
 
@@ -127,7 +128,7 @@ class Probes:
             if not addresses:
                 return PROBLEMS["dns-no-address"].check(name, host=host)
             found.append(f"{host} → {', '.join(addresses[:3])}")
-        return Check(name, OK, "; ".join(found))
+        return Check(name, OK, "; ".join(found))  # names and addresses: no words to translate
 
     # --- the connectivity chain -----------------------------------------------------------
     def chain(
@@ -184,13 +185,13 @@ class Probes:
             reason = exc.strerror or type(exc).__name__
             return PROBLEMS["tls-connect-failed"].check("tls", host=host, port=port, reason=reason)
         expires = cert.get("notAfter")
-        detail = f"{version} to {host}:{port}, certificate trusted"
+        facts = {"version": version, "host": host, "port": port}
         if isinstance(expires, str):
-            left = (ssl.cert_time_to_seconds(expires) - time.time()) / 86400
-            detail += f", expires in {left:.0f} days"
-            if left < CERT_WARN_DAYS:
-                return PROBLEMS["tls-expiring"].check("tls", detail=detail)
-        return Check("tls", OK, detail + ".")
+            days = round((ssl.cert_time_to_seconds(expires) - time.time()) / 86400)
+            if days < CERT_WARN_DAYS:
+                return PROBLEMS["tls-expiring"].check("tls", days=days, **facts)
+            return Check("tls", OK, say("health.tls-ok-expires", days=days, **facts))
+        return Check("tls", OK, say("health.tls-ok", **facts))
 
     def _data_client(self, login_server: str) -> DataClient:
         transport = RequestsTransport(
@@ -227,7 +228,7 @@ class Probes:
             or "service" not in params
         ):
             return PROBLEMS["challenge-not-bearer"].check("challenge"), None
-        detail = f"GET /v2/ answered 401 with a Bearer challenge (service {params['service']})."
+        detail = say("health.challenge-ok", service=params["service"])
         return Check("challenge", OK, detail), params
 
     def _token_base(self, login_server: str, params: dict[str, str]) -> str:
@@ -245,15 +246,14 @@ class Probes:
         try:
             entra = self.arm.credential.get_token(audience).token
         except Exception as exc:
-            reason = shorten(str(getattr(exc, "message", None) or type(exc).__name__), 200)
+            reason = failure(exc) if isinstance(exc, BotError) else _identity_reason(exc)
             return PROBLEMS["entra-token-failed"].check("refresh-token", reason=reason), None
         form = {"grant_type": "access_token", "service": params["service"], "access_token": entra}
         url = self._token_base(login_server, params) + "/oauth2/exchange"
         failed, token = self._token_post(client, url, form, step="refresh-token")
         if failed is not None:
             return failed, None
-        detail = "The bot's Entra token was exchanged for a registry refresh token."
-        return Check("refresh-token", OK, detail), token
+        return Check("refresh-token", OK, say("health.refresh-token-ok")), token
 
     def _access(
         self, client: DataClient, login_server: str, params: dict[str, str], refresh: str
@@ -268,8 +268,7 @@ class Probes:
         failed, _ = self._token_post(client, url, form, step="access-token")
         if failed is not None:
             return failed
-        detail = "The registry issued an access token (scope registry:catalog:*)."
-        return Check("access-token", OK, detail)
+        return Check("access-token", OK, say("health.access-token-ok"))
 
     def _token_post(
         self, client: DataClient, url: str, form: dict[str, str], *, step: str
@@ -305,7 +304,7 @@ class Probes:
             return PROBLEMS["storage-full"].check("storage", percent=size.percent)
         if size.warning:
             return PROBLEMS["storage-nearly-full"].check("storage", percent=size.percent)
-        return Check("storage", OK, f"{size.percent:g}% of the included storage used.")
+        return Check("storage", OK, say("health.storage-used", percent=size.percent))
 
     def replicas(self, ref: RegistryRef) -> Check:
         if ref.sku.lower() != "premium":
@@ -315,7 +314,7 @@ class Probes:
         except AzureError as exc:
             return PROBLEMS["replicas-unreadable"].check("replicas", message=exc.user_message)
         if not replicas:
-            return Check("replicas", OK, "No replications.")
+            return Check("replicas", OK, say("health.replicas-none"))
         bad, hosts = [], []
         for replica in replicas:
             props = replica.get("properties") or {}
@@ -336,7 +335,12 @@ class Probes:
             if dns.status != OK:
                 return dns
         places = ", ".join(str(r.get("location")) for r in replicas)
-        return Check("replicas", OK, f"{len(replicas)} replica(s) ready: {places}.")
+        return Check("replicas", OK, say("health.replicas-ok", count=len(replicas), places=places))
+
+
+def _identity_reason(exc: BaseException) -> str:
+    """Why the identity gave no token, in its library's own words (shortened, scrubbed)."""
+    return shorten(str(getattr(exc, "message", None) or type(exc).__name__), 200)
 
 
 def _json_field(response: HttpResponse, name: str) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.azure.health.codes import finding
 from bot.azure.reports import ERROR, OK, SKIPPED, WARNING, Check
+from bot.words import say
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def always(facts: Facts) -> bool:
 
 @dataclass(frozen=True)
 class Case:
-    """When ``when`` holds: this status, this sentence (a template over the facts)."""
+    """When ``when`` holds: this status, this sentence (the catalogue's key for a template
+    over the facts, in ``bot/words/health.py``)."""
 
     when: Callable[[Facts], bool]
     status: str
@@ -108,7 +110,7 @@ class Rule:
     def judge(self, facts: Facts) -> Check:
         for case in self.cases:
             if case.when(facts):
-                detail = case.sentence.format(**asdict(facts))
+                detail = say(case.sentence, **asdict(facts))
                 return finding(self.name, case.status, detail, case.code, case.topic)
         raise AssertionError(f"rule {self.name} has no case for {facts}")  # pragma: no cover
 
@@ -117,131 +119,73 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "provisioning",
         (
-            Case(lambda f: f.state == "Succeeded", OK, "Provisioning state is Succeeded."),
-            Case(
-                lambda f: f.state in ("Failed", "Canceled"),
-                ERROR,
-                "Provisioning state is {state}: the last change to the registry did not complete.",
-            ),
-            Case(always, WARNING, "Provisioning state is {state}: a change is in progress."),
+            Case(lambda f: f.state == "Succeeded", OK, "rule.provisioning.ok"),
+            Case(lambda f: f.state in ("Failed", "Canceled"), ERROR, "rule.provisioning.failed"),
+            Case(always, WARNING, "rule.provisioning.busy"),
         ),
     ),
     Rule(
         "public-network",
         (
-            Case(lambda f: f.public_access, OK, "Public network access is enabled."),
-            Case(
-                lambda f: f.bot_gets_in,
-                OK,
-                "Public access is disabled; the bot reaches the registry through a private "
-                "endpoint.",
-            ),
-            Case(
-                always,
-                WARNING,
-                "Public access is disabled: only clients on a private endpoint can reach the "
-                "registry.",
-                topic="public-network-disabled",
-            ),
+            Case(lambda f: f.public_access, OK, "rule.public.on"),
+            Case(lambda f: f.bot_gets_in, OK, "rule.public.private"),
+            Case(always, WARNING, "rule.public.off", topic="public-network-disabled"),
         ),
     ),
     Rule(
         "network-rules",
         (
-            Case(
-                lambda f: not f.default_deny,
-                OK,
-                "The firewall allows all networks (default action Allow).",
-            ),
+            Case(lambda f: not f.default_deny, OK, "rule.network.allow"),
             Case(
                 lambda f: f.v2_status == 403,
                 ERROR,
-                "The firewall denies by default and the bot's egress address is not among its "
-                "{ip_rules} IP rule(s).",
+                "rule.network.blocked",
                 "CONNECTIVITY_FORBIDDEN_ERROR",
             ),
             Case(
                 lambda f: f.v2_status is None,
                 WARNING,
-                "The firewall denies by default ({ip_rules} IP rule(s)); whether the bot gets "
-                "in could not be tested.",
+                "rule.network.untested",
                 topic="client-ip-not-allowed",
             ),
-            Case(
-                always,
-                OK,
-                "The firewall denies by default ({ip_rules} IP rule(s)) and lets the bot in.",
-            ),
+            Case(always, OK, "rule.network.lets_in"),
         ),
     ),
     Rule(
         "admin-user",
         (
-            Case(
-                lambda f: f.admin_user,
-                WARNING,
-                "The admin user is enabled: a shared password anyone with it can use. Prefer "
-                "Entra identities and turn it off.",
-                topic="admin-credentials",
-            ),
-            Case(always, OK, "The admin user is disabled."),
+            Case(lambda f: f.admin_user, WARNING, "rule.admin.on", topic="admin-credentials"),
+            Case(always, OK, "rule.admin.off"),
         ),
     ),
     Rule(
         "anonymous-pull",
         (
-            Case(
-                lambda f: f.anonymous_pull,
-                WARNING,
-                "Anonymous pull is enabled: anyone who can reach the registry can pull its images.",
-                topic="anonymous-pull",
-            ),
-            Case(always, OK, "Anonymous pull is disabled."),
+            Case(lambda f: f.anonymous_pull, WARNING, "rule.anonymous.on", topic="anonymous-pull"),
+            Case(always, OK, "rule.anonymous.off"),
         ),
     ),
     Rule(
         "retention",
         (
-            Case(
-                lambda f: f.retention_enabled,
-                OK,
-                "Untagged manifests are deleted after {retention_days} days.",
-            ),
-            Case(always, OK, "Retention is off: untagged manifests are kept until deleted."),
+            Case(lambda f: f.retention_enabled, OK, "rule.retention.on"),
+            Case(always, OK, "rule.retention.off"),
         ),
     ),
     Rule(
         "soft-delete",
         (
-            Case(
-                lambda f: not f.soft_delete_reported,
-                SKIPPED,
-                "Azure did not report a soft-delete policy for this registry.",
-            ),
-            Case(
-                lambda f: f.soft_delete_enabled,
-                OK,
-                "Deleted artifacts are kept for {soft_delete_days} days and can be restored.",
-            ),
-            Case(always, OK, "Soft delete is off: deleted artifacts cannot be restored."),
+            Case(lambda f: not f.soft_delete_reported, SKIPPED, "rule.soft-delete.unknown"),
+            Case(lambda f: f.soft_delete_enabled, OK, "rule.soft-delete.on"),
+            Case(always, OK, "rule.soft-delete.off"),
         ),
     ),
     Rule(
         "encryption-identity",
         (
-            Case(lambda f: not f.cmk, OK, "No customer-managed key; nothing to check."),
-            Case(
-                lambda f: f.cmk_identity_found,
-                OK,
-                "The identity used for the customer-managed key exists.",
-            ),
-            Case(
-                always,
-                ERROR,
-                "The identity configured for the customer-managed key no longer exists on the "
-                "registry.",
-                "CMK_ERROR",
-            ),
+            Case(lambda f: not f.cmk, OK, "rule.cmk.none"),
+            Case(lambda f: f.cmk_identity_found, OK, "rule.cmk.ok"),
+            Case(always, ERROR, "rule.cmk.missing", "CMK_ERROR"),
         ),
     ),
 )
