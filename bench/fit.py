@@ -15,6 +15,11 @@ by a signature copied from that same paste.
 The decision is a conditional logit over the candidate topics and "none" (tuning.py). The
 answer and suggestion thresholds are chosen on out-of-fold probabilities, inside each outer
 fold (nested), so the reported figures are for thresholds that never saw the tested cases.
+Training only: the ordinary chat of the written set (``tests/eval/cases.jsonl``, kind
+``chatter``: stand-ups, hand-overs, jokes) joins every training fold as text that needs
+silence, because real chatter is scarce in the corpus and a channel is full of it; it is never
+among the tested cases, so every printed figure is on real text.
+
 ``--write`` refits on every case and writes ``bot/matching/model.json`` with thresholds chosen
 on the pooled out-of-fold probabilities.
 """
@@ -41,6 +46,8 @@ from bot.matching import DecisionModel, Matcher, MatcherConfig  # noqa: E402
 from bot.matching.features import is_prose  # noqa: E402
 
 OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
+WRITTEN_CASES = ROOT / "tests" / "eval" / "cases.jsonl"
+TRAINING_ONLY_KINDS = ("chatter",)
 RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
 MODEL = ROOT / "bot" / "matching" / "model.json"
 WRONG_ANSWER_COST = 3.0  # a wrong answer in the channel is worse than silence
@@ -62,6 +69,7 @@ class Case:
     kind: str
     group: str
     origin: str
+    train_only: bool = False
 
 
 @dataclass
@@ -98,6 +106,29 @@ def read_cases(paths: Iterable[Path], relabels: dict[str, dict[str, object]]) ->
                         origin=path.name,
                     )
                 )
+    return cases
+
+
+def read_training_only(path: Path = WRITTEN_CASES) -> list[Case]:
+    """Written chatter: silence is right (see the module's docstring)."""
+    cases = []
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for n, line in enumerate(lines):
+        raw = json.loads(line) if line.strip() else {}
+        if raw.get("kind") in TRAINING_ONLY_KINDS and not raw.get("topic") and raw.get("text"):
+            case_id = f"w{n + 1:03d}-written"
+            cases.append(
+                Case(
+                    id=case_id,
+                    text=raw["text"],
+                    good=frozenset(),
+                    expected=None,
+                    kind="negative",
+                    group=case_id,
+                    origin=path.name,
+                    train_only=True,
+                )
+            )
     return cases
 
 
@@ -481,7 +512,7 @@ def cross_validate(
     judged: list[Judged] = []
     for k in range(folds):
         train = [i for i in range(len(cases)) if fold_of[i] != k]
-        test = [i for i in range(len(cases)) if fold_of[i] == k]
+        test = [i for i in range(len(cases)) if fold_of[i] == k and not cases[i].train_only]
         thresholds = oof_thresholds(cache, train, k, names)
         rows_fit = [cache.row(i, _excluded(fold_of[i], k)) for i in train]
         w, b = fit(Design(rows_fit, names))
@@ -572,14 +603,15 @@ def main() -> None:
     args = parser.parse_args()
     relabels = read_relabels()
     paths = [p for p in ([] if args.no_own else [OWN_CASES]) + args.cases if p.exists()]
-    cases = read_cases(paths, relabels)
+    cases = read_cases(paths, relabels) + read_training_only()
     fold_of = assign_folds(cases, args.folds)
     kb = load()
     kb = KnowledgeBase(kb.entries, corpus_examples(kb, cases))
     cache = FeatureCache(kb, cases, fold_of)
     names = feature_names(cache)
     print(
-        f"{len(cases)} cases from {', '.join(p.name for p in paths)}; "
+        f"{sum(not c.train_only for c in cases)} cases from {', '.join(p.name for p in paths)} "
+        f"(+ {sum(c.train_only for c in cases)} written chat lines, training only); "
         f"{len({c.group for c in cases})} threads in {args.folds} folds; "
         f"{len(names)} features; {len(relabels)} disputed labels replaced ({RELABELS.name})"
     )

@@ -69,6 +69,7 @@ def candidate_features(
         "acr": signals.acr,
         "registry": signals.registry,
         "foreign": signals.foreign,
+        "elsewhere": signals.elsewhere,
         "unrelated": signals.unrelated,
         "length": signals.length,
         # how often this topic's best candidacy was right in the real corpus (learned per
@@ -94,6 +95,7 @@ def candidate_features(
     features["string_prose"] = string * signals.prose
     features["profile_prose"] = profile * signals.prose
     features["string_foreign"] = string * signals.foreign
+    features["string_elsewhere"] = string * signals.elsewhere
     features["profile_no_acr"] = profile * (1 - signals.acr)
     features["string_no_acr"] = string * (1 - signals.acr)
     features["string_no_registry"] = string * (1 - signals.registry)

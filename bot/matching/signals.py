@@ -10,6 +10,7 @@ only, so they cost the same on any text.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from bot.matching.words import STOP, WORD
@@ -64,6 +65,20 @@ _UNRELATED_PHRASES = (
 _UNRELATED_WORDS = frozenset(
     {"pip", "psql", "postgres", "postgresql", "mysql", "maven", "gradle", "webpack"}
 )
+# Registry hosts a paste names: the host of a registry API URL (`https://host/v2/…`) or of an
+# image reference (`host/repo:tag`, `host/repo@sha256:…`). Documentation links do not count.
+_API_HOST = re.compile(r"https?://([a-z0-9][a-z0-9.-]*(?::\d+)?)/v[12]/")
+_IMAGE_HOST = re.compile(
+    r"(?<![\w./:-])([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+(?::\d+)?)/[a-z0-9][\w./-]*(?::[\w.-]+|@sha256:)"
+)
+# A Docker Hub reference in a pull: no host before the first slash (`user/app:tag`).
+_HUB_IMAGE = re.compile(
+    r"(?:image|manifest for|pulling from)\s+\"?[a-z0-9_-]+/[a-z0-9._-]+(?::[\w.-]+)?[\"\s]"
+)
+# Microsoft's public registry (MCR) runs on ACR: its pull failures are ACR's.
+_ACR_HOSTS = ("azurecr", "azureacr", "<registry>", "mcr.microsoft", "az acr")
+_HOST_SAMPLE = 8_000  # the registry a paste talks to is named near its errors
+
 # Words of a line that reports a failure (lower-case substrings, checked without a regex:
 # this runs on every line of a long log).
 ERROR_WORDS = (
@@ -99,6 +114,7 @@ class Signals:
     acr: float  # 1 when the paste names ACR (a login server, `az acr`, "container registry")
     registry: float  # 1 when it talks about images, pulls, pushes or registries at all
     foreign: float  # 1 when it names another registry or product with look-alike errors
+    elsewhere: float  # 1 when the registry it talks to is named and is not ACR
     unrelated: float  # 1 when it comes from an ecosystem unrelated to images
     prose: float  # share of function words: people's sentences rather than tool output
     length: float  # log10 of the length, over 5 (0.2 for ten characters, 1.0 for 100,000)
@@ -115,6 +131,7 @@ def read_signals(sample: str, length: int, question: bool) -> Signals:
         acr=_found(low, vocabulary, _ACR_PHRASES, _ACR_WORDS),
         registry=_found(low, vocabulary, _REGISTRY_PHRASES, _REGISTRY_WORDS),
         foreign=_found(low, vocabulary, _FOREIGN_PHRASES, _FOREIGN_WORDS),
+        elsewhere=_elsewhere(low),
         unrelated=_found(low, vocabulary, _UNRELATED_PHRASES, _UNRELATED_WORDS),
         prose=function_words / max(len(words), 8),
         length=min(1.0, math.log10(max(length, 1)) / 5),
@@ -126,6 +143,14 @@ def _found(
     low: str, vocabulary: set[str], phrases: tuple[str, ...], words: frozenset[str]
 ) -> float:
     return 1.0 if not words.isdisjoint(vocabulary) or any(p in low for p in phrases) else 0.0
+
+
+def _elsewhere(low: str) -> float:
+    low = low[:_HOST_SAMPLE]
+    if any(name in low for name in _ACR_HOSTS):
+        return 0.0
+    named = _API_HOST.search(low) or _IMAGE_HOST.search(low) or _HUB_IMAGE.search(low)
+    return 1.0 if named else 0.0
 
 
 def is_error_line(lowered: str) -> bool:
