@@ -6,6 +6,7 @@ fitting script (``bench/fit.py``): renaming one means refitting.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.matching.examples import SILENT
@@ -32,6 +33,7 @@ def candidate_features(
     strings: dict[str, StringHit],
     profiles: dict[str, ProfileHit],
     cued: set[str],
+    with_cues: Collection[str],
     neighbours: dict[str, float],
     signals: Signals,
 ) -> dict[str, float]:
@@ -60,6 +62,9 @@ def candidate_features(
         "profile_top": 1.0 if profile_hit and profile >= best_other_profile else 0.0,
         "cue": 1.0 if topic in cued else 0.0,
         "cue_elsewhere": 1.0 if cued and topic not in cued else 0.0,
+        # the topic names the context it needs (an upper-case login server, a kubelet event)
+        # and this paste lacks it
+        "cue_absent": 1.0 if topic in with_cues and topic not in cued else 0.0,
         "example": example,
         "example_gap": example - best_other_example,
         "example_silent": silent,
@@ -72,6 +77,7 @@ def candidate_features(
         "elsewhere": signals.elsewhere,
         "unrelated": signals.unrelated,
         "length": signals.length,
+        "failure": signals.failure,
         # how often this topic's best candidacy was right in the real corpus (learned per
         # topic, shrunk hard towards zero: a topic with few cases keeps a neutral prior)
         f"topic:{topic}": 1.0,
@@ -96,6 +102,8 @@ def candidate_features(
     features["profile_prose"] = profile * signals.prose
     features["string_foreign"] = string * signals.foreign
     features["string_elsewhere"] = string * signals.elsewhere
+    # neither a failure nor a question: a stand-up note or a hand-over that shares words
+    features["profile_no_trouble"] = profile * (1 - signals.failure) * (1 - signals.question)
     features["profile_no_acr"] = profile * (1 - signals.acr)
     features["string_no_acr"] = string * (1 - signals.acr)
     features["string_no_registry"] = string * (1 - signals.registry)

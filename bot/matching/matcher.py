@@ -180,6 +180,7 @@ class Matcher:
                 strings=strings,
                 profiles=profiles,
                 cued=cued,
+                with_cues=self.cues_of,
                 neighbours=neighbours,
                 signals=signals,
             )

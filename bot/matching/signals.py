@@ -44,6 +44,8 @@ _FOREIGN_PHRASES = (
     "registry.gitlab",
     "gitlab registry",
     "hub.docker.com",
+    "cloudflarestorage.com",  # where Docker Hub serves its layers from
+    "cloudflare.docker.com",
     "registry-1.docker.io",
     "storage account",
     "key vault",
@@ -68,6 +70,8 @@ _UNRELATED_WORDS = frozenset(
 # Registry hosts a paste names: the host of a registry API URL (`https://host/v2/…`) or of an
 # image reference (`host/repo:tag`, `host/repo@sha256:…`). Documentation links do not count.
 _API_HOST = re.compile(r"https?://([a-z0-9][a-z0-9.-]*(?::\d+)?)/v[12]/")
+# ACR serves only the v2 API: a registry answering on /v1/ is another one
+_V1_API = re.compile(r"https?://[^/\s\"']+/v1/(?:users|repositories|_ping|search)")
 _IMAGE_HOST = re.compile(
     r"(?<![\w./:-])([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+(?::\d+)?)/[a-z0-9][\w./-]*(?::[\w.-]+|@sha256:)"
 )
@@ -119,6 +123,7 @@ class Signals:
     prose: float  # share of function words: people's sentences rather than tool output
     length: float  # log10 of the length, over 5 (0.2 for ten characters, 1.0 for 100,000)
     question: float  # 1 when it reads as a question
+    failure: float  # 1 when it reports a failure at all (an error word anywhere in the sample)
 
 
 def read_signals(sample: str, length: int, question: bool) -> Signals:
@@ -136,6 +141,7 @@ def read_signals(sample: str, length: int, question: bool) -> Signals:
         prose=function_words / max(len(words), 8),
         length=min(1.0, math.log10(max(length, 1)) / 5),
         question=1.0 if question else 0.0,
+        failure=1.0 if is_error_line(low) else 0.0,
     )
 
 
@@ -149,6 +155,8 @@ def _elsewhere(low: str) -> float:
     low = low[:_HOST_SAMPLE]
     if any(name in low for name in _ACR_HOSTS):
         return 0.0
+    if _V1_API.search(low):
+        return 1.0
     named = _API_HOST.search(low) or _IMAGE_HOST.search(low) or _HUB_IMAGE.search(low)
     return 1.0 if named else 0.0
 
