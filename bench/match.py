@@ -28,12 +28,14 @@ from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fit import Case, read_cases, read_relabels  # noqa: E402
 
 from bot.knowledge import Entry, KnowledgeBase, load  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
 
 REAL = ROOT / "tests" / "eval" / "real.jsonl"
-RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
 WRITTEN = ROOT / "tests" / "eval" / "cases.jsonl"
 BASELINE_THRESHOLD = 80.0
 DUMP_ERROR = (
@@ -42,33 +44,23 @@ DUMP_ERROR = (
 )
 
 
-def load_cases(path: Path) -> list[dict[str, object]]:
-    """Cases with text; the written set's ``topic`` is read as ``expected``."""
-    cases = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        case = json.loads(line)
-        if not case.get("text"):
-            continue
-        if "expected" not in case:
-            case["expected"] = case.get("topic")
-        cases.append(case)
-    return cases
-
-
-def relabelled(cases: list[dict[str, object]]) -> list[dict[str, object]]:
-    """The cases with the disputed labels of tests/eval/relabel.jsonl replaced."""
-    fixes = {}
-    for line in RELABELS.read_text(encoding="utf-8").splitlines() if RELABELS.exists() else []:
-        if line.strip():
-            row = json.loads(line)
-            fixes[row["id"]] = row
-    out = []
-    for case in cases:
-        fix = fixes.get(str(case.get("id")))
-        out.append({**case, "expected": fix["expected"], "also": fix["also"]} if fix else case)
-    return out
+def written_cases(path: Path) -> list[Case]:
+    """The written set (no ids; its ``topic`` is the expected answer) as bench/fit.py's cases."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return [
+        Case(
+            id=str(number),
+            text=row["text"],
+            good=frozenset([row["topic"]]) if row.get("topic") else frozenset(),
+            expected=row.get("topic"),
+            kind=row.get("kind", "?"),
+            group=str(number),
+            origin=path.name,
+        )
+        for number, row in enumerate(rows, 1)
+        if row.get("text")
+    ]
 
 
 def naive(kb: KnowledgeBase) -> Callable[[str], str | None]:
@@ -113,11 +105,10 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) > 1 else values[0]
 
 
-def accuracy(cases: list[dict[str, object]], answers: list[object]) -> str:
+def accuracy(cases: list[Case], answers: list[object]) -> str:
     topical = right = offered = negatives = false_answers = false_offers = 0
     for case, answer in zip(cases, answers, strict=True):
-        expected = case["expected"]
-        good = {expected, *case.get("also", [])} if expected else set()  # type: ignore[misc]
+        good = case.good
         topic, decision, suggestion = _read(answer)
         if good:
             topical += 1
@@ -235,9 +226,14 @@ def main() -> None:
         match = matcher.match(text)
         return match.topic, match.decision, match.suggestion
 
-    real_sets = [(p.name, load_cases(p)) for p in [REAL, *args.cases] if p.exists()]
-    all_real = [c for _, cases in real_sets for c in cases]
-    texts = [str(c["text"]) for c in all_real]
+    relabels = read_relabels()
+    real_sets = [
+        (p.name, read_cases([p], {}), read_cases([p], relabels))
+        for p in [REAL, *args.cases]
+        if p.exists()
+    ]
+    all_real = [c for _, cases, _ in real_sets for c in cases]
+    texts = [c.text for c in all_real]
     print(f"knowledge base: {len(kb)} topics; real texts: {len(texts)}")
     ours_t, ours_a = timed(ours, texts, args.repeat)
     base_t, base_a = timed(baseline, texts, 1)
@@ -251,18 +247,17 @@ def main() -> None:
     print(f"speed ratio (baseline mean / ours): {ratio:.1f}x   targets: mean <= 1 ms, p99 <= 5 ms")
     print("\naccuracy (shipped model, whole knowledge base; cross-validated: bench/fit.py)")
     start = 0
-    for name, cases in real_sets:
+    for name, cases, fixed in real_sets:
         end = start + len(cases)
         print(f"  {name:24} ours   {accuracy(cases, ours_a[start:end])}")
         print(f"  {'':24} naive  {accuracy(cases, base_a[start:end])}")
-        fixed = relabelled(cases)
-        if fixed != cases:
-            changed = sum(1 for a, b in zip(cases, fixed, strict=True) if a is not b)
+        changed = sum(1 for a, b in zip(cases, fixed, strict=True) if a != b)
+        if changed:
             print(f"  {'':24} ours   {accuracy(fixed, ours_a[start:end])}  [{changed} disputed]")
         start = end
     if WRITTEN.exists():
-        written = load_cases(WRITTEN)
-        _, written_a = timed(ours, [str(c["text"]) for c in written], 1)
+        written = written_cases(WRITTEN)
+        _, written_a = timed(ours, [c.text for c in written], 1)
         print(f"  {'cases.jsonl (written)':24} ours   {accuracy(written, written_a)}")
 
     report_dumps(matcher, baseline, args)

@@ -122,11 +122,9 @@ def read_catalog(directory: Path) -> list[str]:
 
 def load(directory: Path | None = None) -> KnowledgeBase:
     """Load every entry, or raise KnowledgeError listing every problem found."""
-    entries, problems = check(directory)
+    entries, examples, problems = _parse(directory or default_directory())
     if problems:
         raise KnowledgeError(problems)
-    ids = {e.id for e in entries}
-    examples = read_examples(directory or default_directory(), ids, problems)
     return KnowledgeBase(tuple(sorted(entries, key=lambda e: e.id)), examples)
 
 
@@ -170,7 +168,14 @@ def check(
     ``bot_commands`` are the /acr commands a topic may offer to run (the command table's,
     given by the door that lints); without them ``bot_command`` is not checked.
     """
-    directory = directory or default_directory()
+    entries, _, problems = _parse(directory or default_directory(), bot_commands)
+    return entries, problems
+
+
+def _parse(
+    directory: Path, bot_commands: Collection[str] | None = None
+) -> tuple[list[Entry], tuple[Example, ...], list[KnowledgeProblem]]:
+    """The good entries, the examples and every problem, each file read once."""
     catalog = read_catalog(directory)
     catalogued = set(catalog)
     problems: list[KnowledgeProblem] = []
@@ -200,14 +205,14 @@ def check(
                 KnowledgeProblem("catalog.txt", topic, "catalog topic has no entry file")
             )
     known = set(seen)
-    read_examples(directory, known, problems)
+    examples = read_examples(directory, known, problems)
     for entry in entries:
         for rel in entry.related:
             if rel not in known:
                 problems.append(
                     KnowledgeProblem(f"{entry.id}.yaml", "related", f"unknown id {rel!r}")
                 )
-    return entries, problems
+    return entries, examples, problems
 
 
 def _read(path: Path, problems: list[KnowledgeProblem]) -> dict[str, Any] | None:

@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from bot.matching import Decision, Match, Matcher
 from bot.observe.logging import event
+from bot.observe.logging import scrub as scrub_log
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,14 @@ POLL_SECONDS = 1.0
 SOURCE_TTL = 7 * 86400.0  # how long a paste can still be taught about after the bot replied
 MAX_TEXT = 4_000  # characters of normalised text kept per lesson
 
-# Secrets people paste by accident: bearer tokens, passwords after a flag, long keys. Every
-# pattern is linear in the paste: a JWT starts only where a run of its characters starts, and
-# long keys are whole runs (possessive, so a run is read once) judged by ``_key_like``.
+# Secrets people paste by accident. The log scrubber (bot.observe.logging.scrub) runs first
+# (Authorization headers, URL credentials, Slack tokens, key=value secrets); these are what a
+# lesson masks besides, on its lowercased, normalised text: JWTs in any case (the log
+# scrubber's needs ``eyJ``), a secret-named value up to the next space, passwords after a flag,
+# long keys. Every pattern is linear in the paste: a JWT starts only where a run of its
+# characters starts, and long keys are whole runs (possessive, so a run is read once) judged
+# by ``_key_like``.
+LESSON_MASK = "<secret>"
 _SECRETS = (
     re.compile(r"(?<![\w-])ey[a-z0-9_-]{10,}+\.[a-z0-9_-]{10,}+\.[a-z0-9_-]{10,}+", re.IGNORECASE),
     re.compile(r"((?:password|passwd|pwd|secret|token|key)[\"']?\s*[:=]\s*)\S+", re.IGNORECASE),
@@ -66,7 +72,7 @@ def _key_like(found: re.Match[str]) -> str:
     if len(key) < 24 or not any(c.isdigit() for c in key) or not any(c.isalpha() for c in key):
         return run
     start = run.index(key)
-    return f"{run[:start]}<secret>{run[start + len(key) :]}"
+    return f"{run[:start]}{LESSON_MASK}{run[start + len(key) :]}"
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,9 @@ class Lesson:
 
 def scrub(text: str) -> str:
     """The text with anything that looks like a credential replaced."""
+    text = scrub_log(text, mask=LESSON_MASK)
     for pattern in _SECRETS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "<secret>", text)
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + LESSON_MASK, text)
     return _KEY_RUN.sub(_key_like, text)
 
 

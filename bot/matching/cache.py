@@ -26,22 +26,18 @@ from bot.matching.tuning import MODEL_FILE
 
 log = logging.getLogger(__name__)
 CACHE_VERSION = "matcher-1"
-CODE_FILES = (
-    "cues.py",
-    "examples.py",
-    "features.py",
-    "index.py",
-    "language.py",
-    "matcher.py",
-    "normalise.py",
-    "profiles.py",
-    "result.py",
-    "search.py",
-    "segments.py",
-    "signals.py",
-    "tuning.py",
-    "words.py",
-)
+# the package's modules that are not the matcher's (this cache, the package's re-exports)
+NOT_MATCHER_CODE = frozenset({"__init__.py", "cache.py"})
+
+
+def code_files() -> list[str]:
+    """The matcher's modules (every other ``*.py`` of bot/matching, so none is forgotten)."""
+    package = resources.files("bot.matching")
+    return sorted(
+        entry.name
+        for entry in package.iterdir()
+        if entry.name.endswith(".py") and entry.name not in NOT_MATCHER_CODE
+    )
 
 
 def knowledge_module_file() -> str:
@@ -67,7 +63,7 @@ def content_key(directory: Path) -> str:
     package = resources.files("bot.matching")
     digest.update(package.joinpath(MODEL_FILE).read_bytes())
     # the matcher's own code: an upgraded or edited matcher never reads an older build
-    for name in sorted(CODE_FILES):
+    for name in code_files():
         digest.update(package.joinpath(name).read_bytes())
     digest.update(Path(knowledge_module_file()).read_bytes())
     return digest.hexdigest()[:32]

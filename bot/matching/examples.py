@@ -15,7 +15,6 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from bot.knowledge import Example
 from bot.matching.words import tokens
@@ -23,12 +22,6 @@ from bot.matching.words import tokens
 SILENT = ""  # the key under which examples that needed silence are gathered
 MAX_POSTINGS = 400  # per word: a word in hundreds of examples says little
 SHORTLIST = 40
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    example: Example
-    similarity: float  # 0–1
 
 
 class ExampleIndex:
@@ -48,9 +41,6 @@ class ExampleIndex:
             for word in words:
                 postings[word].append(i)
         self.postings = {w: ids[:MAX_POSTINGS] for w, ids in postings.items()}
-
-    def __len__(self) -> int:
-        return len(self.examples)
 
     def nearest(self, words: set[str]) -> dict[str, float]:
         """The best similarity per topic (``SILENT`` for examples that needed silence)."""

@@ -32,7 +32,7 @@ def candidate_features(
     *,
     strings: dict[str, StringHit],
     profiles: dict[str, ProfileHit],
-    cued: set[str],
+    cued: Collection[str],
     with_cues: Collection[str],
     neighbours: dict[str, float],
     signals: Signals,

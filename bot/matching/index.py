@@ -35,7 +35,6 @@ class Doc:
     tokens: frozenset[str]
     statuses: frozenset[str]  # HTTP status codes in a signature: they must match
     codes: frozenset[str]  # error codes (connectivity_dns_error): they must match too
-    source: str | None  # the real report it was taken from, if any
     generic: bool = False  # another topic's signature contains this whole signature
 
 
@@ -52,17 +51,15 @@ class StringHit:
 class StringIndex:
     def __init__(self, kb: KnowledgeBase, config: MatcherConfig) -> None:
         self.config = config
-        raw: list[tuple[str, str, str, str | None]] = []
+        raw: list[tuple[str, str, str]] = []
         for entry in kb.entries:
-            raw += [(entry.id, "signature", s, entry.sources.get(s)) for s in entry.signatures]
+            raw += [(entry.id, "signature", s) for s in entry.signatures]
             for lang in entry.questions:
-                raw += [
-                    (entry.id, "question", q, entry.sources.get(q)) for q in entry.questions[lang]
-                ]
-            raw += [(entry.id, "question", entry.title[lang], None) for lang in entry.title]
+                raw += [(entry.id, "question", q) for q in entry.questions[lang]]
+            raw += [(entry.id, "question", entry.title[lang]) for lang in entry.title]
         normalised = [
             strip_free_placeholders(normalise(text)) if kind == "signature" else normalise(text)
-            for _, kind, text, _ in raw
+            for _, kind, text in raw
         ]
         doc_tokens = [set(tokens(n)) for n in normalised]
         df: dict[str, int] = defaultdict(int)
@@ -74,7 +71,7 @@ class StringIndex:
         self.max_idf = math.log(1 + n_docs)
         self.docs: list[Doc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
-        for i, ((topic, kind, original, source), norm, toks) in enumerate(
+        for i, ((topic, kind, original), norm, toks) in enumerate(
             zip(raw, normalised, doc_tokens, strict=True)
         ):
             weight = math.fsum(self.idf[t] for t in toks) or 1.0
@@ -89,7 +86,6 @@ class StringIndex:
                     tokens=frozenset(toks),
                     statuses=frozenset(STATUS.findall(norm)) if signature else frozenset(),
                     codes=frozenset(CODE.findall(norm)) if signature else frozenset(),
-                    source=source,
                 )
             )
             for tok in toks:

@@ -91,7 +91,7 @@ class Matcher:
         language = detect_language(text)
         registry = _find_registry(text)
         question = is_question(text)
-        features, strings = self._analyse(text)
+        features, strings = self._analyse(text, question)
         candidates = self._choose(features)
         if not candidates:
             return Match(None, 0.0, language, registry=registry, question=question)
@@ -128,7 +128,7 @@ class Matcher:
 
     def candidates(self, text: str) -> list[Candidate]:
         """Every candidate topic with the decision's confidence in it (0–100)."""
-        return self._choose(self._analyse(text)[0])
+        return self._choose(self._analyse(text, is_question(text))[0])
 
     def segments(self, text: str) -> list[str]:
         """The normalised parts of a text that matching reads (what an example keeps)."""
@@ -136,7 +136,7 @@ class Matcher:
 
     def features(self, text: str) -> dict[str, dict[str, float]]:
         """The candidate topics and what the decision sees about each (for bench/fit.py)."""
-        return self._analyse(text)[0]
+        return self._analyse(text, is_question(text))[0]
 
     # -- internals ----------------------------------------------------------------------
 
@@ -146,7 +146,9 @@ class Matcher:
         probabilities = model.choose([model.utility(features[t]) for t in topics])
         return [Candidate(t, 100 * p) for t, p in zip(topics, probabilities, strict=True)]
 
-    def _analyse(self, text: str) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
+    def _analyse(
+        self, text: str, question: bool
+    ) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
         lines = raw_lines(text, config.limits)
         segments, read = self._segments(lines)
@@ -158,22 +160,23 @@ class Matcher:
         sample = "\n".join([*read, text[:_HEAD_SAMPLE], _sample(lines)])
         lower = sample.lower()
         # only topics with some evidence can become candidates: only their cues are run
+        # in a fixed order (strings', then profiles'), so candidates do not follow hash order
         cued = {
-            topic
-            for topic in {*strings, *profiles}
+            topic: None
+            for topic in dict.fromkeys([*strings, *profiles])
             if any(cue.found(sample, lower) for cue in self.cues_of.get(topic, ()))
         }
         neighbours = self.examples.nearest(union)
         by_string = heapq.nlargest(config.candidates, strings, key=lambda t: strings[t].score)
         by_profile = heapq.nlargest(config.candidates, profiles, key=lambda t: profiles[t].score)
         topics = list(dict.fromkeys([*by_string, *by_profile]))
-        topics += [t for t in cued if t not in topics and (t in strings or t in profiles)]
+        topics += [t for t in cued if t not in topics]
         topics += [
             t
             for t, similarity in neighbours.items()
             if t and t not in topics and similarity >= config.example_candidate
         ]
-        signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), is_question(text))
+        signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), question)
         features = {
             topic: candidate_features(
                 topic,

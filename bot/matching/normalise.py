@@ -108,9 +108,3 @@ def normalise_line(line: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement if replacement is not None else _login_server, text)
     return _SPACES.sub(" ", text.lower()).strip()
-
-
-def normalise_lines(text: str) -> list[str]:
-    """Like normalise, line by line, in one pass over the text (no rule crosses a line)."""
-    lines = (_SPACES.sub(" ", line).strip() for line in _masked(text).splitlines())
-    return [line for line in lines if line]

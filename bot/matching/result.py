@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -39,7 +39,6 @@ class Match:
     suggestion: str | None = None
     exact: bool = False  # the best topic's own error text was found in the paste
     taught: str | None = None  # the id of the lesson that decided, if one did
-    features: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The `acrbot match --json` object (a contract: keep the keys)."""

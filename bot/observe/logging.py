@@ -69,10 +69,10 @@ _CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 )
 
 
-def scrub(text: str) -> str:
-    """Replace tokens, passwords, URL credentials and Authorization values with ``***``."""
+def scrub(text: str, mask: str = MASK) -> str:
+    """Replace tokens, passwords, URL credentials and Authorization values with ``mask``."""
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: m.group("keep") + MASK, text)
+        text = pattern.sub(lambda m: m.group("keep") + mask, text)
     return text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.knowledge import load
-from bot.learning import POLL_SECONDS, Lessons
+from bot.learning import POLL_SECONDS, Lessons, lesson_text
 from bot.matching import Matcher
 from bot.store.redis import RedisStore
 from tests.shared_redis import SHARED_REDIS, delete_prefix, new_prefix
@@ -133,6 +133,18 @@ def test_a_lesson_keeps_no_raw_paste_and_no_secret(matcher: Matcher, prefix: str
     assert stored is not None
     for secret in ("fabrikamprod", "203.0.113.9", "eyJhbGci", "c2lnbmF0dXJl"):
         assert secret not in stored.text
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Authorization: Basic dXNlcjpodW50ZXIy", "Authorization: Bearer dXNlcjpodW50ZXIy"],
+)
+def test_a_lesson_keeps_no_authorization_header_value(matcher: Matcher, header: str) -> None:
+    """An Authorization header pasted with a curl command is masked in what a lesson keeps."""
+    paste = f'curl -H "{header}" https://fabrikamprod.azurecr.io/v2/_catalog\n' + FIREWALL
+    text = lesson_text(matcher, paste)
+    assert "authorization" in text
+    assert "dxnlcjpodw50zxiy" not in text.lower()
 
 
 def test_prefixes_keep_deployments_apart(matcher: Matcher, prefix: str) -> None:
