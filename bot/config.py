@@ -25,6 +25,11 @@ _SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
 _REGISTRY_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
+# Work after the acknowledgement: the defaults (bot.jobs takes its own from here)
+WORKERS = 16  # threads doing acknowledged work
+QUEUE_LIMIT = 200  # work waiting for a thread before commands and buttons hear "busy"
+REPLY_RETRY_SECONDS = 1800  # how long a reply Slack refuses is tried again
+
 CLOUDS: dict[str, dict[str, str]] = {
     "public": {
         "arm_endpoint": "https://management.azure.com",
@@ -91,9 +96,9 @@ class Settings:
     log_level: str = "INFO"
     socket_down_threshold_seconds: int = 120
     # Work after the acknowledgement
-    workers: int = 16  # threads doing acknowledged work
-    queue_limit: int = 200  # work waiting for a thread before commands and buttons hear "busy"
-    reply_retry_seconds: int = 1800  # how long a reply Slack refuses is tried again
+    workers: int = WORKERS  # threads doing acknowledged work
+    queue_limit: int = QUEUE_LIMIT  # work waiting for a thread (then "busy")
+    reply_retry_seconds: int = REPLY_RETRY_SECONDS  # a refused reply is tried this long
     drain_seconds: float = 20.0  # SIGTERM: finish work this long, then leave it to the others
 
     @property
@@ -247,9 +252,11 @@ class _Reader:
             socket_down_threshold_seconds=self.number(
                 "ACRBOT_SOCKET_DOWN_THRESHOLD", 120, int, 1, 86400
             ),
-            workers=self.number("ACRBOT_WORKERS", 16, int, 1, 256),
-            queue_limit=self.number("ACRBOT_QUEUE_LIMIT", 200, int, 0, 10000),
-            reply_retry_seconds=self.number("ACRBOT_REPLY_RETRY_SECONDS", 1800, int, 900, 86400),
+            workers=self.number("ACRBOT_WORKERS", WORKERS, int, 1, 256),
+            queue_limit=self.number("ACRBOT_QUEUE_LIMIT", QUEUE_LIMIT, int, 0, 10000),
+            reply_retry_seconds=self.number(
+                "ACRBOT_REPLY_RETRY_SECONDS", REPLY_RETRY_SECONDS, int, 900, 86400
+            ),
             drain_seconds=self.number("ACRBOT_DRAIN_SECONDS", 20.0, float, 1, 3600),
         )
         knowledge_problem = _knowledge_variable_problem(settings.knowledge_dir)

@@ -53,12 +53,13 @@ def signed(secret: str, timestamp: str, signature: str, body: bytes, now: float)
     return hmac.compare_digest(expected, signature)
 
 
-def malformed(body: bytes, content_type: str) -> str | None:
-    """Why a signed body cannot be a Slack request (None when it can)."""
+def malformed(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+    """Why a signed body cannot be a Slack request (None when it can), and the ``type`` of a
+    well-formed JSON body (None for a form), so that the body is parsed once."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "not UTF-8"
+        return "not UTF-8", None
     as_json = content_type.startswith("application/json") or text.lstrip().startswith("{")
     try:
         if as_json:
@@ -66,28 +67,19 @@ def malformed(body: bytes, content_type: str) -> str | None:
         else:
             form = dict(parse_qsl(text, keep_blank_values=True))
             if "payload" not in form:
-                return None  # a slash command's form
+                return None, None  # a slash command's form
             data = json.loads(form["payload"])
     except RecursionError:
-        return "nested too deeply"
+        return "nested too deeply", None
     except ValueError:
-        return "not JSON"
+        return "not JSON", None
     if not isinstance(data, dict):
-        return "not a JSON object"
+        return "not a JSON object", None
     if "event" in data and not (
         isinstance(data["event"], dict) and isinstance(data["event"].get("type"), str)
     ):
-        return "its event is not an object with a type"
-    return None
-
-
-def _kind(body: bytes) -> str | None:
-    """The ``type`` of a JSON body already found well formed (for the notices answered here)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return str(data.get("type")) if isinstance(data, dict) else None
+        return "its event is not an object with a type", None
+    return None, str(data.get("type")) if as_json else None
 
 
 def _read(environ: dict[str, Any], limit: int) -> bytes | None:
@@ -133,10 +125,10 @@ def gate(
         if not signed(signing_secret, timestamp, signature, body, clock()):
             return refuse(start_response, "401 Unauthorized", "invalid request", len(body))
         content_type = str(environ.get("CONTENT_TYPE") or "").lower()
-        problem = malformed(body, content_type)
+        problem, kind = malformed(body, content_type)
         if problem is not None:
             return refuse(start_response, "400 Bad Request", f"body {problem}", len(body))
-        if body[:1] == b"{" and _kind(body) == "app_rate_limited":
+        if body[:1] == b"{" and kind == "app_rate_limited":
             # Slack stopped sending events for a minute; it wants a 200, nothing else
             event(log, "slack.rate_limited", logging.WARNING)
             return _answer(start_response, "200 OK", b"{}")

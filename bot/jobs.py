@@ -34,14 +34,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from bot.config import QUEUE_LIMIT, REPLY_RETRY_SECONDS, WORKERS
 from bot.observe.logging import event
 from bot.observe.metrics import JOBS_BACKLOG, JOBS_PENDING, REPLIES_ABANDONED, REPLIES_KEPT
 from bot.store import Leased, MemoryStore, Store
 
 log = logging.getLogger(__name__)
 
-WORKERS = 16
-QUEUE_LIMIT = 200
 QUEUE = "work"
 
 Handler = Callable[[dict[str, Any]], None]
@@ -53,7 +52,8 @@ class Schedule:
     """How long and how often kept work is tried again (tests shorten all of it)."""
 
     backoff: tuple[float, ...] = (2.0, 5.0, 10.0, 20.0, 40.0, 60.0)  # then the last step
-    retry_for: float = 1800.0  # a kept reply is abandoned (and logged) after this long
+    # a kept reply is abandoned (and logged) after this long
+    retry_for: float = float(REPLY_RETRY_SECONDS)
     wait_cap: float = 300.0  # the longest Retry-After honoured
     lease: float = 60.0  # a job a replica holds is anyone's again this long after it died
     poll: float = 1.0  # how often due jobs are looked for

@@ -67,14 +67,14 @@ def web_client(settings: Settings) -> Any:
     return durable_client(settings.slack_bot_token, base_url)
 
 
-def build_app(settings: Settings, services: Services, client: Any = None) -> App:
+def build_app(settings: Settings, services: Services) -> App:
     """The Bolt app with every listener registered. Calls auth.test (raises on a bad token)."""
     from handlers import register_all
     from handlers.context import BODY, SERVICES
     from handlers.replies import attach
 
     http = settings.mode == "http"
-    client = client or web_client(settings)
+    client = web_client(settings)
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret if http else "socket-mode-not-used",

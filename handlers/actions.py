@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -52,24 +53,13 @@ from handlers.context import (
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+Work = Callable[[Services, Body, Respond, WebClient], None]
 
 
 def register(app: App) -> None:
-    app.action(render.HELPED)(on_helped)
-    app.action(render.NOT_IT)(on_not_it)
-    app.action(re.compile(f"^{render.PICK_TOPIC}_\\d+$"))(on_pick)
-    app.action(render.FAQ_SHOW)(on_show)
-    app.action(render.SHARE)(on_share)
-    app.action(render.POST_IN_THREAD)(on_post)
-    app.action(render.SUGGEST_POST)(on_suggest_post)
-    app.action(render.SUGGEST_NOT_IT)(on_suggest_not_it)
-    app.action(render.TEACH_SEARCH)(on_teach_search)
+    for action_id, work in _BUTTONS.items():
+        app.action(action_id)(_listener(work))
     app.options(render.TEACH_SEARCH)(on_topic_options)
-    app.action(render.TEACH_SILENT)(on_teach_silent)
-    app.action(render.RUN_COMMAND)(on_run)
-    app.action(azure_blocks.CONFIRM_CANCEL)(on_confirm_cancel)
-    app.action(azure_blocks.ABORT_CANCEL)(on_keep_runs)
-    app.action(re.compile(f"^{azure_blocks.HEALTH_TOPIC}_\\d+$"))(on_explain)
 
 
 def _later(ack: Ack, context: BoltContext, work: Any, body: Body, respond: Respond) -> None:
@@ -78,44 +68,15 @@ def _later(ack: Ack, context: BoltContext, work: Any, body: Body, respond: Respo
     hand_off(context, work.__name__, work, body, respond, context.client, respond=respond, ack=ack)
 
 
-def on_helped(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, helped, body, respond)
+def _listener(work: Work) -> Callable[[Ack, Body, Respond, BoltContext], None]:
+    """The listener of one button: ``work`` handed over after the acknowledgement."""
 
+    # Bolt passes arguments by parameter name: these four names are the ones it knows
+    def listener(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
+        _later(ack, context, work, body, respond)
 
-def on_not_it(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, not_it, body, respond)
-
-
-def on_pick(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, pick, body, respond)
-
-
-def on_show(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, show, body, respond)
-
-
-def on_share(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, share, body, respond)
-
-
-def on_post(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, post_in_thread, body, respond)
-
-
-def on_suggest_post(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, suggest_post, body, respond)
-
-
-def on_suggest_not_it(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, suggest_not_it, body, respond)
-
-
-def on_teach_search(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, teach_search, body, respond)
-
-
-def on_teach_silent(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, teach_silent, body, respond)
+    listener.__name__ = listener.__qualname__ = f"on_{work.__name__}"
+    return listener
 
 
 def on_topic_options(ack: Ack, body: Body, context: BoltContext) -> None:
@@ -136,22 +97,6 @@ def on_topic_options(ack: Ack, body: Body, context: BoltContext) -> None:
         if services.kb.get(c.topic)
     ]
     ack(options=options)
-
-
-def on_run(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, run_command, body, respond)
-
-
-def on_confirm_cancel(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, confirm, body, respond)
-
-
-def on_keep_runs(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, keep, body, respond)
-
-
-def on_explain(ack: Ack, body: Body, respond: Respond, context: BoltContext) -> None:
-    _later(ack, context, explain, body, respond)
 
 
 # --- the work ---------------------------------------------------------------------------------
@@ -257,7 +202,6 @@ def _post_chosen(
     topic: str,
 ) -> None:
     """Post the chosen topic's answer in the thread (once, whoever clicks) and learn from it."""
-    triage = services.triage
     user, channel, _ = interaction_ids(body)
     entry = services.kb.get(topic)
     lang = _lang_of(services, data, user, client)
@@ -266,19 +210,16 @@ def _post_chosen(
         respond(text=words(lang)["gone"], response_type="ephemeral")
         return
     lesson = _teach(services, body, client, data, entry.id)
-    if not triage.claim_pick(channel, thread, entry.id):
-        respond(delete_original=True)
-        return
-    try:
-        client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread,
-            text=entry.title[lang],
-            blocks=render.picked_blocks(entry, lang),
-        )
-    except SLACK_FAILURES as exc:
-        triage.release_pick(channel, thread, entry.id)
-        post_failed(respond, lang, exc)
+    if not _post_once(
+        services,
+        respond,
+        client,
+        lang=lang,
+        channel=channel,
+        thread=thread,
+        entry=entry,
+        blocks=lambda: render.picked_blocks(entry, lang),
+    ):
         return
     if lesson is None:
         respond(delete_original=True)
@@ -289,6 +230,37 @@ def _post_chosen(
     elif not lesson.trusted:
         note += words(lang)["learned_pending"]
     respond(text=note, replace_original=True, response_type="ephemeral")
+
+
+def _post_once(
+    services: Services,
+    respond: Respond,
+    client: WebClient,
+    *,
+    lang: str,
+    channel: str,
+    thread: str | None,
+    entry: Entry,
+    blocks: Callable[[], list[dict[str, Any]]],
+) -> bool:
+    """Post ``entry``'s answer in the thread unless someone already did (True when posted).
+
+    Already posted: the clicked message is deleted. Slack refused the post: the claim is given
+    back (the next click may post it) and the person is told.
+    """
+    triage = services.triage
+    if not triage.claim_pick(channel, thread, entry.id):
+        respond(delete_original=True)
+        return False
+    try:
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread, text=entry.title[lang], blocks=blocks()
+        )
+    except SLACK_FAILURES as exc:
+        triage.release_pick(channel, thread, entry.id)
+        post_failed(respond, lang, exc)
+        return False
+    return True
 
 
 def _clicked_topic(
@@ -364,7 +336,6 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
 
 def suggest_post(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
     """The private "Is it …?" offer accepted: the answer goes into the thread, once."""
-    triage = services.triage
     data = json_value(body)
     user, channel, _ = interaction_ids(body)
     lang = _lang_of(services, data, user, client)
@@ -372,9 +343,6 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
     thread = str(data.get("th") or "") or None
     if entry is None or not channel or not thread:
         respond(text=words(lang)["gone"], response_type="ephemeral")
-        return
-    if not triage.claim_pick(channel, thread, entry.id):
-        respond(delete_original=True)  # someone already posted it: nothing to add
         return
     match = Match(
         topic=entry.id,
@@ -384,17 +352,17 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
         decision=Decision.ANSWER,
     )
     pasted = _named(data, match.registry)
-    try:
-        client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread,
-            text=entry.title[lang],
-            blocks=render.answer_blocks(services.kb, match, lang, pasted=pasted),
-        )
-    except SLACK_FAILURES as exc:
-        triage.release_pick(channel, thread, entry.id)
-        post_failed(respond, lang, exc)
-        return
+    if not _post_once(
+        services,
+        respond,
+        client,
+        lang=lang,
+        channel=channel,
+        thread=thread,
+        entry=entry,
+        blocks=lambda: render.answer_blocks(services.kb, match, lang, pasted=pasted),
+    ):
+        return  # someone already posted it (nothing to add), or Slack refused the post
     event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
     _teach(services, body, client, data, entry.id)  # accepting the offer confirms it
     respond(delete_original=True)
@@ -550,3 +518,22 @@ def explain(services: Services, body: Body, respond: Respond, client: WebClient)
         response_type="ephemeral",
         replace_original=False,
     )
+
+
+# --- the buttons: action id (or pattern) → work -------------------------------------------------
+_BUTTONS: dict[str | re.Pattern[str], Work] = {
+    render.HELPED: helped,
+    render.NOT_IT: not_it,
+    re.compile(f"^{render.PICK_TOPIC}_\\d+$"): pick,
+    render.FAQ_SHOW: show,
+    render.SHARE: share,
+    render.POST_IN_THREAD: post_in_thread,
+    render.SUGGEST_POST: suggest_post,
+    render.SUGGEST_NOT_IT: suggest_not_it,
+    render.TEACH_SEARCH: teach_search,
+    render.TEACH_SILENT: teach_silent,
+    render.RUN_COMMAND: run_command,
+    azure_blocks.CONFIRM_CANCEL: confirm,
+    azure_blocks.ABORT_CANCEL: keep,
+    re.compile(f"^{azure_blocks.HEALTH_TOPIC}_\\d+$"): explain,
+}
