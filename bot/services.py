@@ -19,7 +19,6 @@ from bot.audit import Auditor
 from bot.config import Settings
 from bot.jobs import Jobs, Schedule
 from bot.knowledge import KnowledgeBase
-from bot.learning import Lessons
 from bot.matching import Matcher
 from bot.matching.cache import load_matcher
 from bot.store import Store, connect
@@ -75,11 +74,6 @@ class Services:
     @property
     def matcher(self) -> Matcher:
         return self._knowledge[1]
-
-    @property
-    def lessons(self) -> Lessons:
-        """What the team taught the bot, shared through the store by every replica."""
-        return self.triage.lessons
 
     @cached_property
     def triage(self) -> Triage:

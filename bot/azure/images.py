@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from azure.containerregistry import ContainerRegistryClient
@@ -21,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.azure.data_errors import acr_error
 from bot.azure.names import ImageArgument
-from bot.azure.reports import InspectReport, RegistryRef
+from bot.azure.reports import InspectReport, RegistryRef, iso
 
 T = TypeVar("T")
 Call = Callable[[str, Callable[[], T]], T]  # (operation, work) → result, errors translated
@@ -37,12 +36,6 @@ def text_of(value: Any) -> str | None:
     if value is None:
         return None
     return str(getattr(value, "value", value))
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def platform_of(os_name: Any, architecture: Any, variant: Any = None) -> str | None:

@@ -94,11 +94,6 @@ class ImageArgument:
     def is_digest(self) -> bool:
         return self.reference.startswith("sha256:")
 
-    def shown(self) -> str:
-        """``api:1.4.3`` or ``api@sha256:…``: the image inside its registry."""
-        joiner = "@" if self.is_digest else ":"
-        return f"{self.repository}{joiner}{self.reference}"
-
 
 def parse_image(text: str) -> ImageArgument:
     """Understand an image argument; raise BadInput with the accepted forms otherwise."""

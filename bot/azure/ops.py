@@ -171,6 +171,10 @@ class AzureOps:
         """The pending cancel behind a confirm (or keep) click, consumed: once, by its owner."""
         return pending_store.take(self.store, token, caller.user_id, clock=self.clock)
 
+    def consume_confirmation(self, token: str) -> PendingCancel:
+        """The pending cancel behind a confirm click its owner's ``peek`` passed, consumed once."""
+        return pending_store.consume(self.store, token, clock=self.clock)
+
     def cancel(
         self, ref: RegistryRef, run_ids: list[str], progress: Progress | None = None
     ) -> CancelResult:

@@ -84,7 +84,20 @@ def peek(store: Store, token: str, user_id: str, clock: Clock = time.time) -> Pe
 def take(store: Store, token: str, user_id: str, clock: Clock = time.time) -> PendingCancel:
     """Consume the confirmation for ``user_id``; raise ConfirmationError with the reason."""
     peek(store, token, user_id, clock)
-    raw = store.take(_PREFIX + token)
+    return _use_up(store, token)
+
+
+def consume(store: Store, token: str, clock: Clock = time.time) -> PendingCancel:
+    """Consume a confirmation ``peek`` already gave its owner, without reading it again: it is
+    refused only if another click used it, or it expired, in between."""
+    pending = _use_up(store, token)
+    if pending.expires_at <= clock():
+        raise _expired()
+    return pending
+
+
+def _use_up(store: Store, token: str) -> PendingCancel:
+    raw = store.take(_PREFIX + token)  # atomic: of two clicks, one gets it
     if raw is None:
         raise ConfirmationError(say("confirm.used"))
     return _decode(raw)

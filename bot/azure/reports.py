@@ -9,31 +9,37 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, overload
 
 from bot.errors import AzureError
 from bot.words import say
 
 WARN_PERCENT = 80.0
 OK, WARNING, ERROR, SKIPPED = "ok", "warning", "error", "skipped"
-STATUSES = (OK, WARNING, ERROR, SKIPPED)
-# The states of an ACR Tasks run, as Azure spells them.
-RUN_STATUSES = (
-    "Queued",
-    "Started",
-    "Running",
-    "Succeeded",
-    "Failed",
-    "Canceled",
-    "Error",
-    "Timeout",
-)
+# The states of an ACR Tasks run, as Azure spells them. Active: what cancel-runs stops, in the
+# order its filter asks for them; terminal: how a run ended.
+ACTIVE_RUN_STATUSES = ("Running", "Queued", "Started")
+TERMINAL_RUN_STATUSES = ("Succeeded", "Failed", "Canceled", "Error", "Timeout")
+# every state, in a run's life (queued, started, running, then how it ended): `runs --status`
+RUN_STATUSES = (*ACTIVE_RUN_STATUSES[1:], ACTIVE_RUN_STATUSES[0], *TERMINAL_RUN_STATUSES)
 
 _RESOURCE_ID = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)"
     r"/providers/Microsoft\.ContainerRegistry/registries/(?P<name>[^/]+)/?$",
     re.IGNORECASE,
 )
+
+
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+def iso(moment: datetime | None) -> str | None:
+    """A moment as ISO 8601 in UTC to the second, with ``Z``: ``2024-05-01T10:00:00Z``."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # --- a registry --------------------------------------------------------------------------------

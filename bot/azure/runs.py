@@ -17,13 +17,18 @@ from azure.core.exceptions import HttpResponseError
 
 from bot.azure.arm_errors import Target, translate
 from bot.azure.clients import TASKS_API, Arm
-from bot.azure.reports import CancelResult, RegistryRef, RunInfo, RunsReport
+from bot.azure.reports import (
+    ACTIVE_RUN_STATUSES,
+    TERMINAL_RUN_STATUSES,
+    CancelResult,
+    RegistryRef,
+    RunInfo,
+    RunsReport,
+)
 from bot.errors import AzureError, BadInput
 from bot.mrkdwn import quote
 from bot.words import say
 
-ACTIVE = ("Running", "Queued", "Started")
-TERMINAL = ("Succeeded", "Failed", "Canceled", "Error", "Timeout")
 MAX_ACTIVE = 1000
 _TASK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")
 
@@ -81,7 +86,7 @@ def list_runs(
 def list_active(arm: Arm, ref: RegistryRef, task: str | None = None) -> RunsReport:
     """Running, started and queued runs: what cancel-runs would stop."""
     check_task_name(task)
-    runs = _fetch(arm, ref, ACTIVE, task, None)
+    runs = _fetch(arm, ref, ACTIVE_RUN_STATUSES, task, None)
     return RunsReport(ref.name, runs, "active", task)
 
 
@@ -131,7 +136,7 @@ def cancel_one(arm: Arm, ref: RegistryRef, run_id: str) -> tuple[str, str]:
         status = _status(arm, ref, run_id)
     except AzureError:
         return "failed", first.user_message
-    if status in TERMINAL:
+    if status in TERMINAL_RUN_STATUSES:
         return "skipped", say("cancel.already", status=status)
     return "failed", first.user_message
 

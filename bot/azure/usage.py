@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from bot.azure.arm_errors import Target
 from bot.azure.cache import single_flight
 from bot.azure.clients import Arm
-from bot.azure.reports import RegistryRef, UsageReport, UsageRow
+from bot.azure.reports import RegistryRef, UsageReport, UsageRow, iso
 from bot.store import Store
 
 
@@ -36,7 +36,7 @@ def fetch_usage(arm: Arm, store: Store, ref: RegistryRef, refresh: bool = False)
             )
             for row in (result.value or [])
         ]
-        measured = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        measured = iso(datetime.now(UTC))
         report = UsageReport(ref.name, ref.login_server, ref.sku, rows, measured)
         return report.to_json()
 

@@ -56,7 +56,7 @@ def confirm_cancel(
 
     def cancel() -> CancelResult:
         # allowed: now it is used up, once (a double click loses here, logged as rejected)
-        pending = services.ops().take_confirmation(caller, token)
+        pending = services.ops().consume_confirmation(token)
         ref = RegistryRef.from_json(pending.registry)
         progress = starting(pending) if starting else None
         return services.ops().cancel(ref, pending.run_ids, progress)

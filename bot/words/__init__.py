@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from bot.words import answers, azure, commands, health, images
 
@@ -82,10 +82,6 @@ WORDS: dict[str, dict[str, Template]] = _columns(
 def words(lang: str) -> dict[str, Template]:
     """The catalogue column for ``lang`` (English for a language the bot does not speak)."""
     return WORDS.get(lang, WORDS[ENGLISH])
-
-
-class Localised(Protocol):
-    def in_language(self, lang: str) -> str: ...
 
 
 def plural(lang: str, count: object, forms: list[str]) -> str:

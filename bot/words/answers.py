@@ -9,7 +9,6 @@ ROWS: dict[str, tuple[str, str]] = {
     "commands": ("Commands", "Команды"),
     "docs": ("Docs", "Документация"),
     "bot": ("Let the bot check", "Проверка ботом"),
-    "why_matched": ("Matched on", "Совпало с"),
     "matched": ("Matched on: “{on}” ({score}/100)", "Совпало с: «{on}» ({score}/100)"),
     "why": (
         "Matched on “{on}” ({score}/100) · topic `{topic}`",

@@ -69,7 +69,6 @@ class HealthChecker:
         resolver: Resolver | None = None,
         timeout: float | None = None,
     ) -> None:
-        self.arm = arm
         self.registries = registries
         self.timeout = timeout or min(arm.settings.azure_timeout_seconds, 10.0)
         self.probes = Probes(arm, store, registries, resolver or system_resolver, self.timeout)

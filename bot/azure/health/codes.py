@@ -59,7 +59,7 @@ class Problem:
 
     @property
     def explained_by(self) -> str | None:
-        return self.topic or (CODE_TOPICS.get(self.code) if self.code else None)
+        return topic_for(self.code, self.topic)
 
     def check(self, name: str, **facts: Any) -> Check:
         """The report line for this problem, worded with ``facts``."""
@@ -71,7 +71,12 @@ def finding(
     name: str, status: str, detail: str, code: str | None = None, topic: str | None = None
 ) -> Check:
     """A report line worded by a rule: the topic falls back to the code's topic."""
-    return Check(name, status, detail, code, topic or (CODE_TOPICS.get(code) if code else None))
+    return Check(name, status, detail, code, topic_for(code, topic))
+
+
+def topic_for(code: str | None, topic: str | None) -> str | None:
+    """The knowledge topic that explains a finding: its own, or else its code's."""
+    return topic or (CODE_TOPICS.get(code) if code else None)
 
 
 _UNREACHABLE = "login-server-unreachable"
