@@ -129,9 +129,11 @@ def read(text: str, signature: str | None = None, registry: str | None = None) -
 
 def _names_login_server(text: str, registry: str) -> bool:
     """Whether ``registry`` is a login server's own name in ``text`` (``contoso.azurecr.io``,
-    its data or geo endpoints), not a label inside another name (``x.privatelink.azurecr.io``)."""
+    its data, geo and private-link endpoints), not a label inside another name
+    (``privatelink`` in ``x.privatelink.azurecr.io``)."""
     host = re.compile(
-        rf"(?<![\w.-]){re.escape(registry)}(?:\.[a-z0-9]{{2,40}}\.(?:data|geo))?\.azurecr\.",
+        rf"(?<![\w.-]){re.escape(registry)}(?:\.[a-z0-9]{{2,40}}\.(?:data|geo))?"
+        r"(?:\.privatelink)?\.azurecr\.",
         re.IGNORECASE,
     )
     return host.search(text) is not None

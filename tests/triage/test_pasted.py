@@ -115,6 +115,12 @@ def test_a_label_inside_another_host_is_not_the_registry() -> None:
     )
 
 
+def test_a_private_link_host_names_its_registry() -> None:
+    """The matcher reads `contoso` from `contoso.privatelink.azurecr.io`: the answer uses it."""
+    paste = "dial tcp: lookup contoso.privatelink.azurecr.io: no such host"
+    assert read(paste, None, "contoso").values["registry"] == "contoso"
+
+
 def test_slack_markup_around_a_paste_is_read_through() -> None:
     """Slack turns URLs into <url|url> and escapes <, > and &: the paste is read as printed."""
     slack = (
