@@ -11,6 +11,8 @@ _QUESTION_WORDS = re.compile(
     r"как|почему|что|где|когда|какой|какая|какие|можно|ли|зачем|кто|подскажите|помогите)\b",
     re.IGNORECASE,
 )
+# a question mark that ends a sentence, not one inside a URL's query string
+_ASKS = re.compile(r"\?(?:\s|$)")
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -34,4 +36,5 @@ def is_question(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped) > 600 or "\n" in stripped.strip("\n"):
         return False
-    return stripped.endswith("?") or bool(_QUESTION_WORDS.match(stripped))
+    # people often ask first and explain after: "Does ACR support X? We want to ..."
+    return bool(_ASKS.search(stripped)) or bool(_QUESTION_WORDS.match(stripped))

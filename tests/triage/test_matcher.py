@@ -10,6 +10,7 @@ import pytest
 
 from bot.knowledge import load
 from bot.matching import Match, Matcher
+from bot.matching.language import is_question
 
 REAL = Path(__file__).resolve().parents[1] / "eval" / "real.jsonl"
 
@@ -210,3 +211,22 @@ def test_the_registry_is_named_from_any_of_its_host_names(
     so a "Run check-health" button names the registry, not `privatelink`."""
     paste = f'Error response from daemon: Get "https://{host}/v2/": net/http: TLS handshake timeout'
     assert matcher.match(paste).registry == registry
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Does ACR support Docker Content Trust? We want to sign our images.", True),
+        ("ACR вообще поддерживает Docker Content Trust? Хотим подписывать образы.", True),
+        ("how do I see how much storage the registry uses", True),
+        (
+            "GET https://management.azure.com/subscriptions/x/providers?api-version=2023-07-01"
+            " returned 404 ResourceNotFound",
+            False,
+        ),
+        ("Error response from daemon: manifest for contoso.azurecr.io/web:v2 not found", False),
+    ],
+)
+def test_a_question_is_read_as_one_even_with_a_sentence_after_it(text: str, asks: bool) -> None:
+    """People ask first and explain after; a URL's query string is not a question."""
+    assert is_question(text) is asks
