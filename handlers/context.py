@@ -144,18 +144,36 @@ def locale_lookup(client: WebClient) -> Callable[[str], str | None]:
     return lookup
 
 
+# usergroups.users.list is a Tier 2 method (about 20 calls a minute): a burst of clicks by
+# people outside the admin groups must not spend it; a member removed from a group keeps
+# the grant at most this long
+GROUP_MEMBERS_TTL = 60.0
+
+
 def user_groups(client: WebClient, services: Services, user_id: str) -> frozenset[str]:
     """The configured admin groups ``user_id`` belongs to (looked up only when needed)."""
     found = set()
     for group in services.settings.admin_groups:
-        try:
-            members = client.usergroups_users_list(usergroup=group).get("users") or []
-        except SLACK_FAILURES as exc:
-            event(log, "access.group_lookup_failed", logging.WARNING, group=group, error=str(exc))
-            continue
-        if user_id in members:
+        members = group_members(client, services, group)
+        if members is not None and user_id in members:
             found.add(group)
     return frozenset(found)
+
+
+def group_members(client: WebClient, services: Services, group: str) -> list[str] | None:
+    """A user group's members, shared by the replicas for GROUP_MEMBERS_TTL; None when Slack
+    cannot say (the group then grants nothing)."""
+    key = f"usergroup:{group}"
+    cached = services.store.get(key)
+    if cached is not None:
+        return [str(member) for member in json.loads(cached)]
+    try:
+        members = client.usergroups_users_list(usergroup=group).get("users") or []
+    except SLACK_FAILURES as exc:
+        event(log, "access.group_lookup_failed", logging.WARNING, group=group, error=str(exc))
+        return None
+    services.store.set(key, json.dumps(members), ttl=GROUP_MEMBERS_TTL)
+    return [str(member) for member in members]
 
 
 def slack_caller(services: Services, client: WebClient, user_id: str, channel_id: str) -> Caller:
