@@ -21,6 +21,11 @@ def is_prose(features: dict[str, float]) -> bool:
     return features.get("question", 0.0) >= 1.0 or features.get("prose", 0.0) >= PROSE
 
 
+def names_acr(features: dict[str, float]) -> bool:
+    """The paste names ACR: a login server, `az acr`, the words "container registry"."""
+    return features.get("acr", 0.0) >= 1.0
+
+
 @dataclass(frozen=True)
 class ProfileHit:
     score: float  # 0–100-ish: cosine and lead over the next topic, discounted for thin evidence

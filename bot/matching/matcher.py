@@ -22,7 +22,7 @@ from collections import defaultdict
 from bot.knowledge import KnowledgeBase
 from bot.matching.cues import Cue, compile_cue
 from bot.matching.examples import ExampleIndex
-from bot.matching.features import ProfileHit, candidate_features, is_prose
+from bot.matching.features import ProfileHit, candidate_features, is_prose, names_acr
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import normalise
@@ -77,10 +77,10 @@ class Matcher:
         """The confidence (0–100) an answer in the channel needs; None: the fitted ones."""
         self.override = threshold
 
-    def thresholds(self, prose: bool) -> tuple[float, float]:
-        """(answer, suggest) confidences for a paste of tool output or, ``prose``, people's
-        sentences: the fitted model has one pair for each."""
-        answer, suggest = self.config.model.thresholds(prose)
+    def thresholds(self, prose: bool, acr: bool = True) -> tuple[float, float]:
+        """(answer, suggest) confidences for a paste of tool output (naming ACR, ``acr``, or
+        not) or, ``prose``, people's sentences: the fitted model has one pair for each."""
+        answer, suggest = self.config.model.thresholds(prose, acr)
         if self.override is not None:
             answer = self.override / 100
         return 100 * answer, 100 * min(suggest, answer)
@@ -98,7 +98,8 @@ class Matcher:
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0]
         hit = strings.get(best.topic)
-        threshold, suggest = self.thresholds(is_prose(features[best.topic]))
+        chosen = features[best.topic]
+        threshold, suggest = self.thresholds(is_prose(chosen), names_acr(chosen))
         if on_demand:
             threshold = suggest
         if best.score >= threshold:

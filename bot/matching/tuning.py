@@ -37,11 +37,17 @@ class DecisionModel:
     # far from any topic; unrelated tool output is often another product's look-alike error)
     answer_prose: float | None = None
     suggest_prose: float | None = None
+    # and so is tool output that names no ACR host or command: most look-alikes that reach
+    # the answer band are such output, while most right answers name the registry
+    answer_no_acr: float | None = None
+    suggest_no_acr: float | None = None
     info: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def thresholds(self, prose: bool) -> tuple[float, float]:
+    def thresholds(self, prose: bool, acr: bool = True) -> tuple[float, float]:
         if prose and self.answer_prose is not None and self.suggest_prose is not None:
             return self.answer_prose, self.suggest_prose
+        if not prose and not acr and self.answer_no_acr is not None:
+            return self.answer_no_acr, self.suggest_no_acr or self.suggest
         return self.answer, self.suggest
 
     def utility(self, features: dict[str, float]) -> float:
@@ -65,6 +71,8 @@ class DecisionModel:
             "suggest": self.suggest,
             "answer_prose": self.answer_prose,
             "suggest_prose": self.suggest_prose,
+            "answer_no_acr": self.answer_no_acr,
+            "suggest_no_acr": self.suggest_no_acr,
             "info": self.info,
         }
 
@@ -77,6 +85,8 @@ class DecisionModel:
             suggest=float(data["suggest"]),
             answer_prose=_optional(data.get("answer_prose")),
             suggest_prose=_optional(data.get("suggest_prose")),
+            answer_no_acr=_optional(data.get("answer_no_acr")),
+            suggest_no_acr=_optional(data.get("suggest_no_acr")),
             info=dict(data.get("info", {})),
         )
 
