@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.knowledge import load
-from bot.matching import Match, Matcher
+from bot.matching import Match, Matcher, MatcherConfig
 from bot.matching.language import is_question
 
 REAL = Path(__file__).resolve().parents[1] / "eval" / "real.jsonl"
@@ -230,3 +231,23 @@ def test_the_registry_is_named_from_any_of_its_host_names(
 def test_a_question_is_read_as_one_even_with_a_sentence_after_it(text: str, asks: bool) -> None:
     """People ask first and explain after; a URL's query string is not a question."""
     assert is_question(text) is asks
+
+
+def test_tool_output_naming_no_acr_is_held_to_its_own_threshold() -> None:
+    """The same error reads differently with and without an ACR host in it: the fitted model
+    keeps a separate answer threshold for output that never names ACR (where the look-alikes
+    from other products are)."""
+    shipped = MatcherConfig.default()
+    strict = replace(shipped.model, answer=0.5, answer_no_acr=0.999)
+    matcher = Matcher(load(), config=replace(shipped, model=strict))
+    error = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+    named = matcher.match(
+        f'Error response from daemon: Get "https://contoso.azurecr.io/v2/": {error}'
+    )
+    kubectl = (
+        "E1208 10:01:02.123456   4242 memcache.go:265] couldn't get current server API group"
+        f' list: Get "https://10.0.0.5:6443/api?timeout=32s": {error}'
+    )
+    unnamed = matcher.match(kubectl)
+    assert (named.decision, named.topic) == ("answer", "x509-unknown-authority")
+    assert unnamed.decision != "answer" and unnamed.topic is None
