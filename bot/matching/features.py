@@ -68,8 +68,14 @@ def candidate_features(
         "cue": 1.0 if topic in cued else 0.0,
         "cue_elsewhere": 1.0 if cued and topic not in cued else 0.0,
         # the topic names the context it needs (an upper-case login server, a kubelet event)
-        # and this paste lacks it
-        "cue_absent": 1.0 if topic in with_cues and topic not in cued else 0.0,
+        # and this paste lacks it; a question the topic lists as its own needs no context
+        "cue_absent": (
+            1.0
+            if topic in with_cues
+            and topic not in cued
+            and not (hit and hit.doc.kind == "question" and string >= 0.9)
+            else 0.0
+        ),
         "example": example,
         "example_gap": example - best_other_example,
         "example_silent": silent,
