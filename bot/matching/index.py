@@ -8,6 +8,7 @@ of each other's rare words the two texts share plus token order.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -46,6 +47,24 @@ class StringHit:
     doc: Doc
     segment: str
     support: int = 0  # further signatures of the topic that also match well
+
+
+class _Segment:
+    """A segment being scored, with what every knowledge string compared to it needs: its
+    status and error codes are found once, and only if a string with codes reaches it."""
+
+    def __init__(self, text: str, tokens: set[str], weight: float) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.weight = weight
+
+    @functools.cached_property
+    def statuses(self) -> set[str]:
+        return set(STATUS.findall(self.text))
+
+    @functools.cached_property
+    def codes(self) -> set[str]:
+        return set(CODE.findall(self.text))
 
 
 class StringIndex:
@@ -126,20 +145,28 @@ class StringIndex:
         """Each topic's best signature or question against any of the segments."""
         config = self.config
         union = set().union(*seg_tokens) if seg_tokens else set()
-        seg_weights = [self.weight(toks) for toks in seg_tokens]
+        read = [
+            _Segment(seg, toks, self.weight(toks))
+            for seg, toks in zip(segments, seg_tokens, strict=True)
+        ]
+        # fsum is exactly rounded, so the order the shared words are summed in is immaterial
+        idf = self.idf.__getitem__
+        min_recall = config.min_recall
         best: dict[str, StringHit] = {}
         support: dict[str, int] = defaultdict(int)
         for i in self._shortlist(union):
             doc = self.docs[i]
+            doc_tokens = doc.tokens
+            needed = min_recall * doc.weight
             score, where = 0.0, ""
-            for seg, toks, seg_weight in zip(segments, seg_tokens, seg_weights, strict=True):
-                shared = math.fsum(self.idf[t] for t in doc.tokens & toks)
+            for segment in read:
+                shared = math.fsum(map(idf, doc_tokens & segment.tokens))
                 # a string whose rare words are mostly absent cannot align well: skip the
                 # costly fuzzy comparison
-                if shared >= config.min_recall * doc.weight:
-                    value = self._score(doc, seg, shared, seg_weight)
+                if shared >= needed:
+                    value = self._score(doc, segment, shared)
                     if value > score:
-                        score, where = value, seg
+                        score, where = value, segment.text
             if doc.kind == "signature" and score >= config.support_min:
                 support[doc.topic] += 1
             hit = best.get(doc.topic)
@@ -157,10 +184,11 @@ class StringIndex:
         """
         overlap: dict[int, float] = defaultdict(float)
         budget = self.config.postings_budget
-        for tok in sorted(words, key=lambda t: (-self.idf.get(t, 0.0), t)):
-            weight = self.idf.get(tok)
-            if weight is None or budget <= 0:
-                continue
+        idf = self.idf
+        for tok in sorted([t for t in words if t in idf], key=lambda t: (-idf[t], t)):
+            if budget <= 0:
+                break
+            weight = idf[tok]
             postings = self.postings[tok][:budget]
             budget -= len(postings)
             for i in postings:
@@ -171,22 +199,24 @@ class StringIndex:
         )
         return [i for _, i in ranked]
 
-    def _score(self, doc: Doc, segment: str, shared: float, seg_weight: float) -> float:
+    def _score(self, doc: Doc, segment: _Segment, shared: float) -> float:
         config = self.config
         recall = min(1.0, shared / doc.weight)  # how much of the knowledge string is present
+        text = segment.text
         if doc.kind == "signature":
-            aligned = fuzz.partial_ratio(doc.text, segment)
+            aligned = fuzz.partial_ratio(doc.text, text)
             # a paste much shorter than the signature is only a fragment of it
-            ratio = len(segment) / max(len(doc.text), 1)
+            ratio = len(text) / max(len(doc.text), 1)
             if ratio < 1.0:
                 aligned *= max(ratio, 0.1) ** config.fragment_exponent
-            if doc.statuses and not doc.statuses & set(STATUS.findall(segment)):
+            if doc.statuses and not doc.statuses & segment.statuses:
                 aligned *= config.code_mismatch  # 401 and 429 differ in three characters only
-            if doc.codes and not doc.codes & set(CODE.findall(segment)):
+            if doc.codes and not doc.codes & segment.codes:
                 aligned *= config.code_mismatch  # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
             return float(aligned * (0.7 + 0.3 * recall))
-        precision = min(1.0, shared / seg_weight)  # how much of the text the question explains
+        # how much of the text the question explains
+        precision = min(1.0, shared / segment.weight)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        fuzzy = fuzz.token_sort_ratio(doc.text, segment)
+        fuzzy = fuzz.token_sort_ratio(doc.text, text)
         weight = config.question_f1_weight
         return float(weight * 100 * f1 + (1 - weight) * fuzzy)

@@ -151,8 +151,8 @@ class Matcher:
     ) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
         lines = raw_lines(text, config.limits)
-        segments, read = self._segments(lines)
-        seg_tokens = [set(tokens(s)[: config.max_tokens]) for s in segments]
+        segments, read, segment_tokens = self._segments(lines)
+        seg_tokens = [set(toks[: config.max_tokens]) for toks in segment_tokens]
         strings = self.index.best_per_topic(segments, seg_tokens)
         union = set().union(*seg_tokens) if seg_tokens else set()
         profiles = self._profiles(union)
@@ -191,10 +191,10 @@ class Matcher:
         }
         return features, strings
 
-    def _segments(self, lines: list[str]) -> tuple[list[str], list[str]]:
+    def _segments(self, lines: list[str]) -> tuple[list[str], list[str], list[list[str]]]:
         """The text to score: the distinct segments richest in knowledge-base vocabulary;
         a short paste is also scored whole, so a signature split over lines still aligns.
-        Also the raw pieces they came from."""
+        Also the raw pieces they came from, and the segments' tokens (ranking needed them)."""
         config = self.config
         pieces = distinct_windows(lines, config.limits)
         if len(pieces) > config.normalise_at_most:
@@ -203,28 +203,34 @@ class Matcher:
                 piece
                 for _, _, piece in heapq.nlargest(
                     config.normalise_at_most,
-                    ((self._salience(p.lower()), -i, p) for i, p in enumerate(pieces)),
+                    ((self._salience(p.lower())[0], -i, p) for i, p in enumerate(pieces)),
                 )
             ]
         pairs = distinct_normalised(pieces)
+        scored = [(self._salience(s), -i, s, raw) for i, (s, raw) in enumerate(pairs)]
+        # ranked on salience, then order of appearance (unique): tokens are never compared
         ranked = heapq.nlargest(
-            config.max_segments,
-            ((self._salience(s), -i, s, raw) for i, (s, raw) in enumerate(pairs)),
+            config.max_segments, ((sal, at, s, raw, toks) for (sal, toks), at, s, raw in scored)
         )
-        chosen = [s for salience, _, s, _ in ranked if salience > 0]
-        read = [raw for salience, _, _, raw in ranked if salience > 0]
+        kept = [row for row in ranked if row[0] > 0]
+        chosen = [s for _, _, s, _, _ in kept]
+        read = [raw for _, _, _, raw, _ in kept]
+        chosen_tokens = [toks for _, _, _, _, toks in kept]
         joined = " ".join(s for s, _ in pairs)
         if len(pairs) > 1 and len(joined) <= config.short_paste:
             chosen.append(joined)
-        return chosen, read
+            chosen_tokens.append(tokens(joined))
+        return chosen, read, chosen_tokens
 
-    def _salience(self, lowered: str) -> float:
+    def _salience(self, lowered: str) -> tuple[float, list[str]]:
         """Rare knowledge-base vocabulary in a piece, and more for a line that reports an
-        error: build steps share many words with the knowledge base, the error is the point."""
-        salience = self.index.salience(set(tokens(lowered)))
+        error: build steps share many words with the knowledge base, the error is the point.
+        Also the piece's tokens, which scoring reuses."""
+        toks = tokens(lowered)
+        salience = self.index.salience(set(toks))
         if salience and is_error_line(lowered):
             salience += self.config.error_line_bonus * self.index.max_idf
-        return salience
+        return salience, toks
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
