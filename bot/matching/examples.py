@@ -11,10 +11,10 @@ beyond the postings of the paste's own words.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import repeat
 
 from bot.knowledge import Example
 from bot.matching.words import tokens
@@ -47,17 +47,18 @@ class ExampleIndex:
         if not self.examples or not words:
             return {}
         shared: dict[int, float] = defaultdict(float)
-        for word in sorted(words):  # a fixed order: the same sums on every run
-            weight = self.idf.get(word)
-            if weight is None:
-                continue
-            for i in self.postings[word]:
+        idf = self.idf
+        postings = self.postings
+        for word in sorted([w for w in words if w in idf]):  # a fixed order: the same sums
+            weight = idf[word]
+            for i in postings[word]:
                 shared[i] += weight
         if not shared:
             return {}
-        own = math.fsum(self.idf.get(w, self.max_idf) for w in words)
+        own = math.fsum(map(idf.get, words, repeat(self.max_idf)))
         best: dict[str, float] = {}
-        for i in heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__):
+        # what heapq.nlargest would pick, ties included, by a sort that runs in C
+        for i in sorted(shared, key=shared.__getitem__, reverse=True)[:SHORTLIST]:
             union = own + self.mass[i] - shared[i]
             similarity = shared[i] / union if union > 0 else 0.0
             key = self.examples[i].topic or SILENT

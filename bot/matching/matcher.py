@@ -22,7 +22,7 @@ from collections import defaultdict
 from bot.knowledge import KnowledgeBase
 from bot.matching.cues import Cue, compile_cue
 from bot.matching.examples import ExampleIndex
-from bot.matching.features import ProfileHit, candidate_features, is_prose
+from bot.matching.features import Evidence, ProfileHit, features_of, is_prose
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import normalise
@@ -161,10 +161,11 @@ class Matcher:
         lower = sample.lower()
         # only topics with some evidence can become candidates: only their cues are run
         # in a fixed order (strings', then profiles'), so candidates do not follow hash order
+        cues_of = self.cues_of
         cued = {
             topic: None
             for topic in dict.fromkeys([*strings, *profiles])
-            if any(cue.found(sample, lower) for cue in self.cues_of.get(topic, ()))
+            if topic in cues_of and any(cue.found(sample, lower) for cue in cues_of[topic])
         }
         neighbours = self.examples.nearest(union)
         by_string = heapq.nlargest(config.candidates, strings, key=lambda t: strings[t].score)
@@ -177,19 +178,8 @@ class Matcher:
             if t and t not in topics and similarity >= config.example_candidate
         ]
         signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), question)
-        features = {
-            topic: candidate_features(
-                topic,
-                strings=strings,
-                profiles=profiles,
-                cued=cued,
-                with_cues=self.cues_of,
-                neighbours=neighbours,
-                signals=signals,
-            )
-            for topic in topics
-        }
-        return features, strings
+        evidence = Evidence(strings, profiles, cued, self.cues_of, neighbours, signals)
+        return features_of(topics, evidence), strings
 
     def _segments(self, lines: list[str]) -> tuple[list[str], list[str], list[list[str]]]:
         """The text to score: the distinct segments richest in knowledge-base vocabulary;

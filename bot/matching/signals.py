@@ -153,8 +153,8 @@ def _found(
 
 def _elsewhere(low: str) -> float:
     low = low[:_HOST_SAMPLE]
-    if any(name in low for name in _ACR_HOSTS):
-        return 0.0
+    if any(name in low for name in _ACR_HOSTS) or "/" not in low:
+        return 0.0  # ACR's, or no API URL or image reference, each of which needs a slash
     if _V1_API.search(low):
         return 1.0
     named = _API_HOST.search(low) or _IMAGE_HOST.search(low) or _HUB_IMAGE.search(low)
