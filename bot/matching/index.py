@@ -24,6 +24,7 @@ from bot.matching.words import tokens
 
 STATUS = re.compile(r"(?<![\w.])[45]\d\d(?!\w)")
 CODE = re.compile(r"\b[a-z]+(?:_[a-z]+){1,5}\b")
+_ROUNDING_MARGIN = 1 - 1e-6
 
 
 @dataclass(frozen=True)
@@ -158,13 +159,19 @@ class StringIndex:
             doc = self.docs[i]
             doc_tokens = doc.tokens
             needed = min_recall * doc.weight
+            # a string's score below ``matters`` changes nothing: not its topic's best hit,
+            # which it must beat, nor the topic's support, which it must reach
+            hit = best.get(doc.topic)
+            matters = -math.inf if hit is None else hit.score
+            if doc.kind == "signature":
+                matters = min(matters, config.support_min)
             score, where = 0.0, ""
             for segment in read:
                 shared = math.fsum(map(idf, doc_tokens & segment.tokens))
                 # a string whose rare words are mostly absent cannot align well: skip the
                 # costly fuzzy comparison
                 if shared >= needed:
-                    value = self._score(doc, segment, shared)
+                    value = self._score(doc, segment, shared, max(score, matters))
                     if value > score:
                         score, where = value, segment.text
             if doc.kind == "signature" and score >= config.support_min:
@@ -199,20 +206,34 @@ class StringIndex:
         )
         return [i for _, i in ranked]
 
-    def _score(self, doc: Doc, segment: _Segment, shared: float) -> float:
+    def _score(self, doc: Doc, segment: _Segment, shared: float, floor: float) -> float:
+        """The string's score against the segment; a signature's may be 0 instead when it
+        would be below ``floor``, which lets rapidfuzz give up early on a poor alignment."""
         config = self.config
         recall = min(1.0, shared / doc.weight)  # how much of the knowledge string is present
         text = segment.text
         if doc.kind == "signature":
-            aligned = fuzz.partial_ratio(doc.text, text)
             # a paste much shorter than the signature is only a fragment of it
             ratio = len(text) / max(len(doc.text), 1)
+            fragment = max(ratio, 0.1) ** config.fragment_exponent if ratio < 1.0 else 1.0
+            # 401 and 429 differ in three characters only
+            status_differs = doc.statuses and not doc.statuses & segment.statuses
+            # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
+            code_differs = doc.codes and not doc.codes & segment.codes
+            mismatch = config.code_mismatch ** (bool(status_differs) + bool(code_differs))
+            scale = fragment * mismatch * (0.7 + 0.3 * recall)
+            # the alignment the score needs to reach ``floor``, a hair lower so rounding in
+            # the products below cannot turn a score that matters into a 0
+            cutoff = floor / scale * _ROUNDING_MARGIN if floor > 0 and scale > 0 else 0.0
+            if cutoff > 100:
+                return 0.0
+            aligned = fuzz.partial_ratio(doc.text, text, score_cutoff=cutoff)
             if ratio < 1.0:
-                aligned *= max(ratio, 0.1) ** config.fragment_exponent
-            if doc.statuses and not doc.statuses & segment.statuses:
-                aligned *= config.code_mismatch  # 401 and 429 differ in three characters only
-            if doc.codes and not doc.codes & segment.codes:
-                aligned *= config.code_mismatch  # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
+                aligned *= fragment
+            if status_differs:
+                aligned *= config.code_mismatch
+            if code_differs:
+                aligned *= config.code_mismatch
             return float(aligned * (0.7 + 0.3 * recall))
         # how much of the text the question explains
         precision = min(1.0, shared / segment.weight)
