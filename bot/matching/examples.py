@@ -46,13 +46,16 @@ class ExampleIndex:
         """The best similarity per topic (``SILENT`` for examples that needed silence)."""
         if not self.examples or not words:
             return {}
-        shared: dict[int, float] = defaultdict(float)
+        shared: dict[int, float] = {}
         idf = self.idf
         postings = self.postings
         for word in sorted([w for w in words if w in idf]):  # a fixed order: the same sums
             weight = idf[word]
             for i in postings[word]:
-                shared[i] += weight
+                if i in shared:
+                    shared[i] += weight
+                else:
+                    shared[i] = weight
         if not shared:
             return {}
         own = math.fsum(map(idf.get, words, repeat(self.max_idf)))

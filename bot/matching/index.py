@@ -111,6 +111,9 @@ class StringIndex:
             for tok in toks:
                 self.postings[tok].append(i)
         self.inverse_weight = [1.0 / d.weight for d in self.docs]
+        # the order the short-list reads words in, rare ones first
+        order = sorted(self.idf, key=lambda t: (-self.idf[t], t))
+        self.rarest_first = {tok: rank for rank, tok in enumerate(order)}
         self._mark_generic()
 
     def _mark_generic(self) -> None:
@@ -189,17 +192,21 @@ class StringIndex:
         Rare words go first and the number of postings read is capped, so a huge knowledge
         base or a word every entry uses cannot make one paste expensive.
         """
-        overlap: dict[int, float] = defaultdict(float)
+        overlap: dict[int, float] = {}
         budget = self.config.postings_budget
         idf = self.idf
-        for tok in sorted([t for t in words if t in idf], key=lambda t: (-idf[t], t)):
+        for tok in sorted([t for t in words if t in idf], key=self.rarest_first.__getitem__):
             if budget <= 0:
                 break
             weight = idf[tok]
             postings = self.postings[tok][:budget]
             budget -= len(postings)
             for i in postings:
-                overlap[i] += weight
+                # a plain dict and a test: cheaper than defaultdict calling float() per string
+                if i in overlap:
+                    overlap[i] += weight
+                else:
+                    overlap[i] = weight
         inverse = self.inverse_weight
         ranked = heapq.nlargest(
             self.config.shortlist, ((mass * inverse[i], i) for i, mass in overlap.items())
