@@ -14,6 +14,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import repeat
 
 from rapidfuzz import fuzz
 
@@ -137,11 +138,11 @@ class StringIndex:
 
     def salience(self, segment_tokens: set[str]) -> float:
         """How much rare knowledge-base vocabulary a segment carries."""
-        return math.fsum(self.idf.get(t, 0.0) for t in segment_tokens)
+        return math.fsum(map(self.idf.get, segment_tokens, repeat(0.0)))
 
     def weight(self, toks: set[str]) -> float:
         """IDF mass of a segment; words the knowledge base never uses weigh the most."""
-        return math.fsum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
+        return math.fsum(map(self.idf.get, toks, repeat(self.max_idf))) or 1.0
 
     def best_per_topic(
         self, segments: list[str], seg_tokens: list[set[str]]

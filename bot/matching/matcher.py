@@ -152,6 +152,10 @@ class Matcher:
         config = self.config
         lines = raw_lines(text, config.limits)
         segments, read, segment_tokens = self._segments(lines)
+        if not segments:
+            # no word the knowledge base knows ("thanks!"): no channel has evidence, so
+            # there is no candidate, whatever the signals would say
+            return {}, {}
         seg_tokens = [set(toks[: config.max_tokens]) for toks in segment_tokens]
         strings = self.index.best_per_topic(segments, seg_tokens)
         union = set().union(*seg_tokens) if seg_tokens else set()
@@ -177,7 +181,11 @@ class Matcher:
             for t, similarity in neighbours.items()
             if t and t not in topics and similarity >= config.example_candidate
         ]
-        signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), question)
+        # the sample is lower-cased once: a prefix of its lower case is the lower case of its
+        # prefix unless some character lower-cases to two (then the lengths differ)
+        head = sample[:_SIGNAL_SAMPLE]
+        low = lower[:_SIGNAL_SAMPLE] if len(lower) == len(sample) else head.lower()
+        signals = read_signals(head, len(text), question, low)
         evidence = Evidence(strings, profiles, cued, self.cues_of, neighbours, signals)
         return features_of(topics, evidence), strings
 

@@ -136,4 +136,5 @@ def normalise(text: str) -> str:
 def normalise_line(line: str) -> str:
     """One line's normalised form; the caller has already bounded its length."""
     text = _apply_rules(_PLACEHOLDERS.sub("<ip>", _ANSI.sub("", line)))
-    return _SPACES.sub(" ", text.lower()).strip()
+    # split() and \s share one definition of whitespace: the same as folding runs and stripping
+    return " ".join(text.lower().split())

@@ -126,12 +126,13 @@ class Signals:
     failure: float  # 1 when it reports a failure at all (an error word anywhere in the sample)
 
 
-def read_signals(sample: str, length: int, question: bool) -> Signals:
-    """Signals of a paste from a sample of its lines (the caller bounds it) and its length."""
-    low = sample.lower()
+def read_signals(sample: str, length: int, question: bool, low: str | None = None) -> Signals:
+    """Signals of a paste from a sample of its lines (the caller bounds it) and its length;
+    ``low`` is the sample lower-cased, when the caller has it."""
+    low = sample.lower() if low is None else low
     words = WORD.findall(low)
     vocabulary = set(words)
-    function_words = sum(1 for w in words if w in STOP)
+    function_words = len(list(filter(STOP.__contains__, words)))
     return Signals(
         acr=_found(low, vocabulary, _ACR_PHRASES, _ACR_WORDS),
         registry=_found(low, vocabulary, _REGISTRY_PHRASES, _REGISTRY_WORDS),

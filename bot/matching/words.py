@@ -64,7 +64,7 @@ def tokens(text: str) -> list[str]:
     for word in WORD.findall(text):
         if word in STOP or len(word) < 2:
             continue
-        if "_" in word.strip("_"):
+        if "_" in word and "_" in word.strip("_"):  # most words have none: skip the copy
             out.append(word)
             out += [stem(part) for part in word.split("_") if len(part) > 1 and part not in STOP]
         else:
