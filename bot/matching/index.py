@@ -208,11 +208,7 @@ class StringIndex:
                     overlap[i] += weight
                 else:
                     overlap[i] = weight
-        inverse = self.inverse_weight
-        ranked = heapq.nlargest(
-            self.config.shortlist, ((mass * inverse[i], i) for i, mass in overlap.items())
-        )
-        return [i for _, i in ranked]
+        return [i for _, i in _largest(overlap, self.inverse_weight, self.config.shortlist)]
 
     def _score(self, doc: Doc, segment: _Segment, shared: float, floor: float) -> float:
         """The string's score against the segment; a signature's may be 0 instead when it
@@ -249,3 +245,27 @@ class StringIndex:
         fuzzy = fuzz.token_sort_ratio(doc.text, text)
         weight = config.question_f1_weight
         return float(weight * 100 * f1 + (1 - weight) * fuzzy)
+
+
+def _largest(overlap: dict[int, float], inverse: list[float], n: int) -> list[tuple[float, int]]:
+    """``heapq.nlargest(n, ((mass * inverse[i], i) for i, mass in overlap.items()))``, the
+    same list, for hundreds of strings per paste: a string is compared with the heap's least
+    by its score alone, and becomes a tuple only when it enters."""
+    if n <= 0:
+        return []
+    items = iter(overlap.items())
+    heap: list[tuple[float, int]] = []
+    for i, mass in items:
+        heap.append((mass * inverse[i], i))
+        if len(heap) >= n:
+            break
+    heapq.heapify(heap)
+    if heap:
+        low, low_i = heap[0]
+        for i, mass in items:
+            score = mass * inverse[i]
+            if score > low or (score == low and i > low_i):
+                heapq.heapreplace(heap, (score, i))
+                low, low_i = heap[0]
+    heap.sort(reverse=True)
+    return heap

@@ -47,7 +47,8 @@ _HEAD_SAMPLE = 3_000
 
 
 class Matcher:
-    """Built once per knowledge base; ``match`` is thread-safe (read-only state)."""
+    """Built once per knowledge base; ``match`` is thread-safe (read-only state, but for a
+    memo of the last text's segments that is replaced whole, never changed in place)."""
 
     def __init__(
         self,
@@ -70,6 +71,8 @@ class Matcher:
         self.cues_of: dict[str, list[Cue]] = defaultdict(list)
         for cue in self.cues:
             self.cues_of[cue.topic].append(cue)
+        # the bot asks for a paste's segments (a lesson's text) right after matching it
+        self._recent: tuple[str, tuple[str, ...]] | None = None
 
     # -- public -------------------------------------------------------------------------
 
@@ -132,6 +135,9 @@ class Matcher:
 
     def segments(self, text: str) -> list[str]:
         """The normalised parts of a text that matching reads (what an example keeps)."""
+        recent = self._recent
+        if recent is not None and recent[0] == text:
+            return list(recent[1])
         return self._segments(raw_lines(text, self.config.limits))[0]
 
     def features(self, text: str) -> dict[str, dict[str, float]]:
@@ -152,6 +158,7 @@ class Matcher:
         config = self.config
         lines = raw_lines(text, config.limits)
         segments, read, segment_tokens = self._segments(lines)
+        self._recent = (text, tuple(segments))
         if not segments:
             # no word the knowledge base knows ("thanks!"): no channel has evidence, so
             # there is no candidate, whatever the signals would say
