@@ -29,7 +29,7 @@ from bot.matching.normalise import normalise
 from bot.matching.profiles import TopicProfiles
 from bot.matching.result import Candidate, Decision, Match
 from bot.matching.search import FaqIndex, search
-from bot.matching.segments import distinct_normalised, distinct_windows, raw_lines
+from bot.matching.segments import distinct_normalised, distinct_windows, is_long, raw_lines
 from bot.matching.signals import is_error_line, read_signals
 from bot.matching.tuning import MatcherConfig
 from bot.matching.words import tokens
@@ -92,9 +92,11 @@ class Matcher:
         """The decision about ``text``; ``on_demand`` (someone asked for triage of this
         message) answers what a channel would only be offered privately."""
         language = detect_language(text)
-        registry = _find_registry(text)
+        # a long paste is lower-cased once, for its error lines and its registry's name
+        lower = text.lower() if is_long(text, self.config.limits) else None
+        registry = _find_registry(text, lower)
         question = is_question(text)
-        features, strings = self._analyse(text, question)
+        features, strings = self._analyse(text, question, lower)
         candidates = self._choose(features)
         if not candidates:
             return Match(None, 0.0, language, registry=registry, question=question)
@@ -153,10 +155,10 @@ class Matcher:
         return [Candidate(t, 100 * p) for t, p in zip(topics, probabilities, strict=True)]
 
     def _analyse(
-        self, text: str, question: bool
+        self, text: str, question: bool, lower_text: str | None = None
     ) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
-        lines = raw_lines(text, config.limits)
+        lines = raw_lines(text, config.limits, lower_text)
         segments, read, segment_tokens = self._segments(lines)
         self._recent = (text, tuple(segments))
         if not segments:
@@ -273,9 +275,10 @@ def _sample(lines: list[str]) -> str:
     return "\n".join(kept)
 
 
-def _find_registry(text: str) -> str | None:
-    """The registry a paste names (its first ``<name>.azurecr.io``), if any."""
-    haystack = text if ".azurecr." in text else text.lower()
+def _find_registry(text: str, lower: str | None = None) -> str | None:
+    """The registry a paste names (its first ``<name>.azurecr.io``), if any; ``lower`` is the
+    text lower-cased, if the caller has it."""
+    haystack = text if ".azurecr." in text else (text.lower() if lower is None else lower)
     at = haystack.find(".azurecr.")
     for _ in range(20):  # a placeholder or a wildcard may come before a real name
         if at == -1:
