@@ -200,7 +200,9 @@ class StringIndex:
             if budget <= 0:
                 break
             weight = idf[tok]
-            postings = self.postings[tok][:budget]
+            postings = self.postings[tok]
+            if len(postings) > budget:
+                postings = postings[:budget]  # copied only when cut
             budget -= len(postings)
             for i in postings:
                 # a plain dict and a test: cheaper than defaultdict calling float() per string
