@@ -24,6 +24,20 @@ def _has(literal: str) -> Callable[[str], bool]:
 # What a rule cannot match without, checked on the text as the earlier rules left it: a
 # substring test is much cheaper than a regular expression failing at every position.
 _DIGIT = re.compile(r"\d").search
+
+
+def _date(text: str) -> object:
+    return ("-" in text or "/" in text) and _DIGIT(text)
+
+
+def _time(text: str) -> object:
+    return ":" in text and _DIGIT(text)
+
+
+def _ip(text: str) -> object:
+    return "." in text and _DIGIT(text)
+
+
 _BACKSLASH = _has("\\")
 _URL = _has("://")
 # the login-server rule changes only a name containing "azur" (see _login_server)
@@ -40,9 +54,9 @@ _RULES: tuple[tuple[re.Pattern[str], str | None, Callable[[str], object] | None]
             r"(?:Z|[+-]\d{2}:?\d{2})?)?\b"
         ),
         " <time> ",
-        _DIGIT,
+        _date,
     ),
-    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> ", _DIGIT),
+    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> ", _time),
     (re.compile(r"\bsha256:[0-9a-fA-F]{12,64}\b"), "<digest>", _has("sha256:")),
     (
         re.compile(
@@ -65,7 +79,7 @@ _RULES: tuple[tuple[re.Pattern[str], str | None, Callable[[str], object] | None]
     (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"')]*", re.I), r"https://\1", _URL),
     (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>", _URL),
     (re.compile(r"\bhttps?://(?!<registry>)[^\s\"')]+", re.I), "<url>", _URL),
-    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>", _DIGIT),
+    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>", _ip),
     (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "<hex>", None),
     # file paths with two or more segments (/var/lib/docker/..., C:\Users\...)
     (
