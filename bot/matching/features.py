@@ -6,7 +6,6 @@ fitting script (``bench/fit.py``): renaming one means refitting.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import itemgetter
@@ -64,7 +63,8 @@ class _Leaders:
 
 def _best_other(values: dict[str, float]) -> Callable[[str], float]:
     """For any topic, the largest value of the other topics (0 if none), from the top two."""
-    ranked = heapq.nlargest(2, values.items(), key=itemgetter(1))
+    # heapq.nlargest's pick, ties included (its documented equivalent), for a few values
+    ranked = sorted(values.items(), key=itemgetter(1), reverse=True)[:2]
     if not ranked:
         return lambda topic: 0.0
     leader, top = ranked[0]

@@ -181,8 +181,10 @@ class Matcher:
             if topic in cues_of and any(cue.found(sample, lower) for cue in cues_of[topic])
         }
         neighbours = self.examples.nearest(union)
-        by_string = heapq.nlargest(config.candidates, strings, key=lambda t: strings[t].score)
-        by_profile = heapq.nlargest(config.candidates, profiles, key=lambda t: profiles[t].score)
+        # the few best of a few dozen: sorted() gives heapq.nlargest's pick, ties included
+        n = config.candidates
+        by_string = sorted(strings, key=lambda t: strings[t].score, reverse=True)[:n]
+        by_profile = sorted(profiles, key=lambda t: profiles[t].score, reverse=True)[:n]
         topics = list(dict.fromkeys([*by_string, *by_profile]))
         topics += [t for t in cued if t not in topics]
         topics += [
@@ -214,11 +216,13 @@ class Matcher:
                 )
             ]
         pairs = distinct_normalised(pieces)
-        scored = [(self._salience(s), -i, s, raw) for i, (s, raw) in enumerate(pairs)]
-        # ranked on salience, then order of appearance (unique): tokens are never compared
-        ranked = heapq.nlargest(
-            config.max_segments, ((sal, at, s, raw, toks) for (sal, toks), at, s, raw in scored)
-        )
+        rows = []
+        for i, (s, raw) in enumerate(pairs):
+            salience, toks = self._salience(s)
+            rows.append((salience, -i, s, raw, toks))
+        # ranked on salience, then order of appearance (unique, so tokens are never compared);
+        # a handful of rows: sorted() gives heapq.nlargest's pick
+        ranked = sorted(rows, reverse=True)[: config.max_segments]
         kept = [row for row in ranked if row[0] > 0]
         chosen = [s for _, _, s, _, _ in kept]
         read = [raw for _, _, _, raw, _ in kept]
