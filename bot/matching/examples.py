@@ -46,22 +46,26 @@ class ExampleIndex:
         """The best similarity per topic (``SILENT`` for examples that needed silence)."""
         if not self.examples or not words:
             return {}
-        shared: dict[int, float] = {}
         idf = self.idf
         postings = self.postings
+        # sums in a list, cheaper than a dict; every weight is positive, so 0.0 means not yet
+        # reached, and ``reached`` keeps the order examples were first reached in (ties follow it)
+        shared = [0.0] * len(self.examples)
+        reached: list[int] = []
         for word in sorted([w for w in words if w in idf]):  # a fixed order: the same sums
             weight = idf[word]
             for i in postings[word]:
-                if i in shared:
+                if shared[i]:
                     shared[i] += weight
                 else:
                     shared[i] = weight
-        if not shared:
+                    reached.append(i)
+        if not reached:
             return {}
         own = math.fsum(map(idf.get, words, repeat(self.max_idf)))
         best: dict[str, float] = {}
         # what heapq.nlargest would pick, ties included, by a sort that runs in C
-        for i in sorted(shared, key=shared.__getitem__, reverse=True)[:SHORTLIST]:
+        for i in sorted(reached, key=shared.__getitem__, reverse=True)[:SHORTLIST]:
             union = own + self.mass[i] - shared[i]
             similarity = shared[i] / union if union > 0 else 0.0
             key = self.examples[i].topic or SILENT
