@@ -11,10 +11,10 @@ beyond the postings of the paste's own words.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import repeat
 
 from bot.knowledge import Example
 from bot.matching.words import tokens
@@ -46,18 +46,26 @@ class ExampleIndex:
         """The best similarity per topic (``SILENT`` for examples that needed silence)."""
         if not self.examples or not words:
             return {}
-        shared: dict[int, float] = defaultdict(float)
-        for word in sorted(words):  # a fixed order: the same sums on every run
-            weight = self.idf.get(word)
-            if weight is None:
-                continue
-            for i in self.postings[word]:
-                shared[i] += weight
-        if not shared:
+        idf = self.idf
+        postings = self.postings
+        # sums in a list, cheaper than a dict; every weight is positive, so 0.0 means not yet
+        # reached, and ``reached`` keeps the order examples were first reached in (ties follow it)
+        shared = [0.0] * len(self.examples)
+        reached: list[int] = []
+        for word in sorted([w for w in words if w in idf]):  # a fixed order: the same sums
+            weight = idf[word]
+            for i in postings[word]:
+                if shared[i]:
+                    shared[i] += weight
+                else:
+                    shared[i] = weight
+                    reached.append(i)
+        if not reached:
             return {}
-        own = math.fsum(self.idf.get(w, self.max_idf) for w in words)
+        own = math.fsum(map(idf.get, words, repeat(self.max_idf)))
         best: dict[str, float] = {}
-        for i in heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__):
+        # what heapq.nlargest would pick, ties included, by a sort that runs in C
+        for i in sorted(reached, key=shared.__getitem__, reverse=True)[:SHORTLIST]:
             union = own + self.mass[i] - shared[i]
             similarity = shared[i] / union if union > 0 else 0.0
             key = self.examples[i].topic or SILENT

@@ -6,8 +6,9 @@ fitting script (``bench/fit.py``): renaming one means refitting.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from operator import itemgetter
 
 from bot.matching.examples import SILENT
 from bot.matching.index import CODE, STATUS, StringHit
@@ -32,31 +33,64 @@ class ProfileHit:
     cosine: float
 
 
-def candidate_features(
-    topic: str,
-    *,
-    strings: dict[str, StringHit],
-    profiles: dict[str, ProfileHit],
-    cued: Collection[str],
-    with_cues: Collection[str],
-    neighbours: dict[str, float],
-    signals: Signals,
-) -> dict[str, float]:
-    hit = strings.get(topic)
+@dataclass(frozen=True)
+class Evidence:
+    """What one paste showed, shared by every candidate topic's features."""
+
+    strings: dict[str, StringHit]
+    profiles: dict[str, ProfileHit]
+    cued: Collection[str]
+    with_cues: Collection[str]
+    neighbours: dict[str, float]
+    signals: Signals
+
+
+def features_of(topics: list[str], evidence: Evidence) -> dict[str, dict[str, float]]:
+    """Each candidate topic's features. What every topic compares itself with (the best other
+    topic of each channel, the strong string matches) is found once for the paste."""
+    strings = evidence.strings
+    leaders = _Leaders(
+        string=_best_other({t: h.score / 100 for t, h in strings.items()}),
+        profile=_best_other({t: min(p.score / 100, 1.5) for t, p in evidence.profiles.items()}),
+        example=_best_other({t: v for t, v in evidence.neighbours.items() if t != SILENT}),
+        strong=[(t, h.doc.text) for t, h in strings.items() if h.score >= 80],
+    )
+    return {topic: candidate_features(topic, evidence, leaders) for topic in topics}
+
+
+@dataclass(frozen=True)
+class _Leaders:
+    string: Callable[[str], float]
+    profile: Callable[[str], float]
+    example: Callable[[str], float]
+    strong: list[tuple[str, str]]  # (topic, matched text) of every string match scoring 80+
+
+
+def _best_other(values: dict[str, float]) -> Callable[[str], float]:
+    """For any topic, the largest value of the other topics (0 if none), from the top two."""
+    # heapq.nlargest's pick, ties included (its documented equivalent), for a few values
+    ranked = sorted(values.items(), key=itemgetter(1), reverse=True)[:2]
+    if not ranked:
+        return lambda topic: 0.0
+    leader, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return lambda topic: second if topic == leader else top
+
+
+def candidate_features(topic: str, evidence: Evidence, leaders: _Leaders) -> dict[str, float]:
+    signals = evidence.signals
+    hit = evidence.strings.get(topic)
     string = hit.score / 100 if hit else 0.0
-    others = [h.score / 100 for t, h in strings.items() if t != topic]
-    best_other = max(others, default=0.0)
-    profile_hit = profiles.get(topic)
+    best_other = leaders.string(topic)
+    profile_hit = evidence.profiles.get(topic)
     profile = min(profile_hit.score / 100, 1.5) if profile_hit else 0.0
-    best_other_profile = max(
-        (min(p.score / 100, 1.5) for t, p in profiles.items() if t != topic), default=0.0
-    )
+    best_other_profile = leaders.profile(topic)
     signature = 1.0 if hit and hit.doc.kind == "signature" else 0.0
+    neighbours = evidence.neighbours
     example = neighbours.get(topic, 0.0)
-    best_other_example = max(
-        (v for t, v in neighbours.items() if t not in (topic, SILENT)), default=0.0
-    )
+    best_other_example = leaders.example(topic)
     silent = neighbours.get(SILENT, 0.0)
+    cued = evidence.cued
     features = {
         "string": string,
         "string_gap": max(-1.0, min(1.0, string - best_other)),
@@ -71,7 +105,7 @@ def candidate_features(
         # and this paste lacks it; a question the topic lists as its own needs no context
         "cue_absent": (
             1.0
-            if topic in with_cues
+            if topic in evidence.with_cues
             and topic not in cued
             and not (hit and hit.doc.kind == "question" and string >= 0.9)
             else 0.0
@@ -105,7 +139,7 @@ def candidate_features(
         )
         features["error_line"] = 1.0 if is_error_line(hit.segment) else 0.0
         features["explains"] = min(1.0, len(doc.text) / max(len(hit.segment), 1))
-        features["subsumed"] = _subsumed(topic, hit, strings)
+        features["subsumed"] = _subsumed(topic, doc.text, leaders.strong)
         features["generic"] = 1.0 if doc.generic else 0.0
         features["exact"] = 1.0 if string >= 0.95 else 0.0
     # interactions a linear model cannot form by itself
@@ -121,15 +155,11 @@ def candidate_features(
     return features
 
 
-def _subsumed(topic: str, hit: StringHit, strings: dict[str, StringHit]) -> float:
+def _subsumed(topic: str, inner: str, strong: list[tuple[str, str]]) -> float:
     """1 when another topic matched a longer string that contains this topic's whole match:
     the longer signature explains the paste more specifically (a bare `unauthorized:
     authentication required` inside a Red Hat pull failure)."""
-    inner = hit.doc.text
-    for other, other_hit in strings.items():
-        if other == topic or other_hit.score < 80:
-            continue
-        outer = other_hit.doc.text
-        if len(inner) < len(outer) and inner in outer:
+    for other, outer in strong:
+        if other != topic and len(inner) < len(outer) and inner in outer:
             return 1.0
     return 0.0

@@ -8,11 +8,13 @@ of each other's rare words the two texts share plus token order.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import repeat
 
 from rapidfuzz import fuzz
 
@@ -23,6 +25,7 @@ from bot.matching.words import tokens
 
 STATUS = re.compile(r"(?<![\w.])[45]\d\d(?!\w)")
 CODE = re.compile(r"\b[a-z]+(?:_[a-z]+){1,5}\b")
+_ROUNDING_MARGIN = 1 - 1e-6
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,24 @@ class StringHit:
     doc: Doc
     segment: str
     support: int = 0  # further signatures of the topic that also match well
+
+
+class _Segment:
+    """A segment being scored, with what every knowledge string compared to it needs: its
+    status and error codes are found once, and only if a string with codes reaches it."""
+
+    def __init__(self, text: str, tokens: set[str], weight: float) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.weight = weight
+
+    @functools.cached_property
+    def statuses(self) -> set[str]:
+        return set(STATUS.findall(self.text))
+
+    @functools.cached_property
+    def codes(self) -> set[str]:
+        return set(CODE.findall(self.text))
 
 
 class StringIndex:
@@ -91,6 +112,9 @@ class StringIndex:
             for tok in toks:
                 self.postings[tok].append(i)
         self.inverse_weight = [1.0 / d.weight for d in self.docs]
+        # the order the short-list reads words in, rare ones first
+        order = sorted(self.idf, key=lambda t: (-self.idf[t], t))
+        self.rarest_first = {tok: rank for rank, tok in enumerate(order)}
         self._mark_generic()
 
     def _mark_generic(self) -> None:
@@ -114,11 +138,11 @@ class StringIndex:
 
     def salience(self, segment_tokens: set[str]) -> float:
         """How much rare knowledge-base vocabulary a segment carries."""
-        return math.fsum(self.idf.get(t, 0.0) for t in segment_tokens)
+        return math.fsum(map(self.idf.get, segment_tokens, repeat(0.0)))
 
     def weight(self, toks: set[str]) -> float:
         """IDF mass of a segment; words the knowledge base never uses weigh the most."""
-        return math.fsum(self.idf.get(t, self.max_idf) for t in toks) or 1.0
+        return math.fsum(map(self.idf.get, toks, repeat(self.max_idf))) or 1.0
 
     def best_per_topic(
         self, segments: list[str], seg_tokens: list[set[str]]
@@ -126,20 +150,34 @@ class StringIndex:
         """Each topic's best signature or question against any of the segments."""
         config = self.config
         union = set().union(*seg_tokens) if seg_tokens else set()
-        seg_weights = [self.weight(toks) for toks in seg_tokens]
+        read = [
+            _Segment(seg, toks, self.weight(toks))
+            for seg, toks in zip(segments, seg_tokens, strict=True)
+        ]
+        # fsum is exactly rounded, so the order the shared words are summed in is immaterial
+        idf = self.idf.__getitem__
+        min_recall = config.min_recall
         best: dict[str, StringHit] = {}
         support: dict[str, int] = defaultdict(int)
         for i in self._shortlist(union):
             doc = self.docs[i]
+            doc_tokens = doc.tokens
+            needed = min_recall * doc.weight
+            # a string's score below ``matters`` changes nothing: not its topic's best hit,
+            # which it must beat, nor the topic's support, which it must reach
+            hit = best.get(doc.topic)
+            matters = -math.inf if hit is None else hit.score
+            if doc.kind == "signature":
+                matters = min(matters, config.support_min)
             score, where = 0.0, ""
-            for seg, toks, seg_weight in zip(segments, seg_tokens, seg_weights, strict=True):
-                shared = math.fsum(self.idf[t] for t in doc.tokens & toks)
+            for segment in read:
+                shared = math.fsum(map(idf, doc_tokens & segment.tokens))
                 # a string whose rare words are mostly absent cannot align well: skip the
                 # costly fuzzy comparison
-                if shared >= config.min_recall * doc.weight:
-                    value = self._score(doc, seg, shared, seg_weight)
+                if shared >= needed:
+                    value = self._score(doc, segment, shared, max(score, matters))
                     if value > score:
-                        score, where = value, seg
+                        score, where = value, segment.text
             if doc.kind == "signature" and score >= config.support_min:
                 support[doc.topic] += 1
             hit = best.get(doc.topic)
@@ -155,38 +193,81 @@ class StringIndex:
         Rare words go first and the number of postings read is capped, so a huge knowledge
         base or a word every entry uses cannot make one paste expensive.
         """
-        overlap: dict[int, float] = defaultdict(float)
+        overlap: dict[int, float] = {}
         budget = self.config.postings_budget
-        for tok in sorted(words, key=lambda t: (-self.idf.get(t, 0.0), t)):
-            weight = self.idf.get(tok)
-            if weight is None or budget <= 0:
-                continue
-            postings = self.postings[tok][:budget]
+        idf = self.idf
+        for tok in sorted([t for t in words if t in idf], key=self.rarest_first.__getitem__):
+            if budget <= 0:
+                break
+            weight = idf[tok]
+            postings = self.postings[tok]
+            if len(postings) > budget:
+                postings = postings[:budget]  # copied only when cut
             budget -= len(postings)
             for i in postings:
-                overlap[i] += weight
-        inverse = self.inverse_weight
-        ranked = heapq.nlargest(
-            self.config.shortlist, ((mass * inverse[i], i) for i, mass in overlap.items())
-        )
-        return [i for _, i in ranked]
+                # a plain dict and a test: cheaper than defaultdict calling float() per string
+                if i in overlap:
+                    overlap[i] += weight
+                else:
+                    overlap[i] = weight
+        return [i for _, i in _largest(overlap, self.inverse_weight, self.config.shortlist)]
 
-    def _score(self, doc: Doc, segment: str, shared: float, seg_weight: float) -> float:
+    def _score(self, doc: Doc, segment: _Segment, shared: float, floor: float) -> float:
+        """The string's score against the segment; a signature's may be 0 instead when it
+        would be below ``floor``, which lets rapidfuzz give up early on a poor alignment."""
         config = self.config
         recall = min(1.0, shared / doc.weight)  # how much of the knowledge string is present
+        text = segment.text
         if doc.kind == "signature":
-            aligned = fuzz.partial_ratio(doc.text, segment)
             # a paste much shorter than the signature is only a fragment of it
-            ratio = len(segment) / max(len(doc.text), 1)
+            ratio = len(text) / max(len(doc.text), 1)
+            fragment = max(ratio, 0.1) ** config.fragment_exponent if ratio < 1.0 else 1.0
+            # 401 and 429 differ in three characters only
+            status_differs = doc.statuses and not doc.statuses & segment.statuses
+            # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
+            code_differs = doc.codes and not doc.codes & segment.codes
+            mismatch = config.code_mismatch ** (bool(status_differs) + bool(code_differs))
+            scale = fragment * mismatch * (0.7 + 0.3 * recall)
+            # the alignment the score needs to reach ``floor``, a hair lower so rounding in
+            # the products below cannot turn a score that matters into a 0
+            cutoff = floor / scale * _ROUNDING_MARGIN if floor > 0 and scale > 0 else 0.0
+            if cutoff > 100:
+                return 0.0
+            aligned = fuzz.partial_ratio(doc.text, text, score_cutoff=cutoff)
             if ratio < 1.0:
-                aligned *= max(ratio, 0.1) ** config.fragment_exponent
-            if doc.statuses and not doc.statuses & set(STATUS.findall(segment)):
-                aligned *= config.code_mismatch  # 401 and 429 differ in three characters only
-            if doc.codes and not doc.codes & set(CODE.findall(segment)):
-                aligned *= config.code_mismatch  # CONNECTIVITY_DNS_ERROR is not ..._SSL_ERROR
+                aligned *= fragment
+            if status_differs:
+                aligned *= config.code_mismatch
+            if code_differs:
+                aligned *= config.code_mismatch
             return float(aligned * (0.7 + 0.3 * recall))
-        precision = min(1.0, shared / seg_weight)  # how much of the text the question explains
+        # how much of the text the question explains
+        precision = min(1.0, shared / segment.weight)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        fuzzy = fuzz.token_sort_ratio(doc.text, segment)
+        fuzzy = fuzz.token_sort_ratio(doc.text, text)
         weight = config.question_f1_weight
         return float(weight * 100 * f1 + (1 - weight) * fuzzy)
+
+
+def _largest(overlap: dict[int, float], inverse: list[float], n: int) -> list[tuple[float, int]]:
+    """``heapq.nlargest(n, ((mass * inverse[i], i) for i, mass in overlap.items()))``, the
+    same list, for hundreds of strings per paste: a string is compared with the heap's least
+    by its score alone, and becomes a tuple only when it enters."""
+    if n <= 0:
+        return []
+    items = iter(overlap.items())
+    heap: list[tuple[float, int]] = []
+    for i, mass in items:
+        heap.append((mass * inverse[i], i))
+        if len(heap) >= n:
+            break
+    heapq.heapify(heap)
+    if heap:
+        low, low_i = heap[0]
+        for i, mass in items:
+            score = mass * inverse[i]
+            if score > low or (score == low and i > low_i):
+                heapq.heapreplace(heap, (score, i))
+                low, low_i = heap[0]
+    heap.sort(reverse=True)
+    return heap

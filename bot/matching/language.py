@@ -22,6 +22,8 @@ def detect_language(text: str, default: str = "en") -> str:
     a pasted English error still count as Russian.
     """
     sample = text[:4000]
+    if sample.isascii():  # most pastes: no Cyrillic, so one Latin letter decides
+        return "en" if _LATIN.search(sample) else default
     cyr = len(_CYRILLIC.findall(sample))
     lat = len(_LATIN.findall(sample))
     if cyr == 0 and lat == 0:

@@ -22,14 +22,14 @@ from collections import defaultdict
 from bot.knowledge import KnowledgeBase
 from bot.matching.cues import Cue, compile_cue
 from bot.matching.examples import ExampleIndex
-from bot.matching.features import ProfileHit, candidate_features, is_prose, names_acr
+from bot.matching.features import Evidence, ProfileHit, features_of, is_prose, names_acr
 from bot.matching.index import StringHit, StringIndex
 from bot.matching.language import detect_language, is_question
 from bot.matching.normalise import normalise
 from bot.matching.profiles import TopicProfiles
 from bot.matching.result import Candidate, Decision, Match
 from bot.matching.search import FaqIndex, search
-from bot.matching.segments import distinct_normalised, distinct_windows, raw_lines
+from bot.matching.segments import distinct_normalised, distinct_windows, is_long, raw_lines
 from bot.matching.signals import is_error_line, read_signals
 from bot.matching.tuning import MatcherConfig
 from bot.matching.words import tokens
@@ -47,7 +47,8 @@ _HEAD_SAMPLE = 3_000
 
 
 class Matcher:
-    """Built once per knowledge base; ``match`` is thread-safe (read-only state)."""
+    """Built once per knowledge base; ``match`` is thread-safe (read-only state, but for a
+    memo of the last text's segments that is replaced whole, never changed in place)."""
 
     def __init__(
         self,
@@ -70,6 +71,8 @@ class Matcher:
         self.cues_of: dict[str, list[Cue]] = defaultdict(list)
         for cue in self.cues:
             self.cues_of[cue.topic].append(cue)
+        # the bot asks for a paste's segments (a lesson's text) right after matching it
+        self._recent: tuple[str, tuple[str, ...]] | None = None
 
     # -- public -------------------------------------------------------------------------
 
@@ -89,9 +92,11 @@ class Matcher:
         """The decision about ``text``; ``on_demand`` (someone asked for triage of this
         message) answers what a channel would only be offered privately."""
         language = detect_language(text)
-        registry = _find_registry(text)
+        # a long paste is lower-cased once, for its error lines and its registry's name
+        lower = text.lower() if is_long(text, self.config.limits) else None
+        registry = _find_registry(text, lower)
         question = is_question(text)
-        features, strings = self._analyse(text, question)
+        features, strings = self._analyse(text, question, lower)
         candidates = self._choose(features)
         if not candidates:
             return Match(None, 0.0, language, registry=registry, question=question)
@@ -133,6 +138,9 @@ class Matcher:
 
     def segments(self, text: str) -> list[str]:
         """The normalised parts of a text that matching reads (what an example keeps)."""
+        recent = self._recent
+        if recent is not None and recent[0] == text:
+            return list(recent[1])
         return self._segments(raw_lines(text, self.config.limits))[0]
 
     def features(self, text: str) -> dict[str, dict[str, float]]:
@@ -148,12 +156,17 @@ class Matcher:
         return [Candidate(t, 100 * p) for t, p in zip(topics, probabilities, strict=True)]
 
     def _analyse(
-        self, text: str, question: bool
+        self, text: str, question: bool, lower_text: str | None = None
     ) -> tuple[dict[str, dict[str, float]], dict[str, StringHit]]:
         config = self.config
-        lines = raw_lines(text, config.limits)
-        segments, read = self._segments(lines)
-        seg_tokens = [set(tokens(s)[: config.max_tokens]) for s in segments]
+        lines = raw_lines(text, config.limits, lower_text)
+        segments, read, segment_tokens = self._segments(lines)
+        self._recent = (text, tuple(segments))
+        if not segments:
+            # no word the knowledge base knows ("thanks!"): no channel has evidence, so
+            # there is no candidate, whatever the signals would say
+            return {}, {}
+        seg_tokens = [set(toks[: config.max_tokens]) for toks in segment_tokens]
         strings = self.index.best_per_topic(segments, seg_tokens)
         union = set().union(*seg_tokens) if seg_tokens else set()
         profiles = self._profiles(union)
@@ -162,14 +175,17 @@ class Matcher:
         lower = sample.lower()
         # only topics with some evidence can become candidates: only their cues are run
         # in a fixed order (strings', then profiles'), so candidates do not follow hash order
+        cues_of = self.cues_of
         cued = {
             topic: None
             for topic in dict.fromkeys([*strings, *profiles])
-            if any(cue.found(sample, lower) for cue in self.cues_of.get(topic, ()))
+            if topic in cues_of and any(cue.found(sample, lower) for cue in cues_of[topic])
         }
         neighbours = self.examples.nearest(union)
-        by_string = heapq.nlargest(config.candidates, strings, key=lambda t: strings[t].score)
-        by_profile = heapq.nlargest(config.candidates, profiles, key=lambda t: profiles[t].score)
+        # the few best of a few dozen: sorted() gives heapq.nlargest's pick, ties included
+        n = config.candidates
+        by_string = sorted(strings, key=lambda t: strings[t].score, reverse=True)[:n]
+        by_profile = sorted(profiles, key=lambda t: profiles[t].score, reverse=True)[:n]
         topics = list(dict.fromkeys([*by_string, *by_profile]))
         topics += [t for t in cued if t not in topics]
         topics += [
@@ -177,25 +193,18 @@ class Matcher:
             for t, similarity in neighbours.items()
             if t and t not in topics and similarity >= config.example_candidate
         ]
-        signals = read_signals(sample[:_SIGNAL_SAMPLE], len(text), question)
-        features = {
-            topic: candidate_features(
-                topic,
-                strings=strings,
-                profiles=profiles,
-                cued=cued,
-                with_cues=self.cues_of,
-                neighbours=neighbours,
-                signals=signals,
-            )
-            for topic in topics
-        }
-        return features, strings
+        # the sample is lower-cased once: a prefix of its lower case is the lower case of its
+        # prefix unless some character lower-cases to two (then the lengths differ)
+        head = sample[:_SIGNAL_SAMPLE]
+        low = lower[:_SIGNAL_SAMPLE] if len(lower) == len(sample) else head.lower()
+        signals = read_signals(head, len(text), question, low)
+        evidence = Evidence(strings, profiles, cued, self.cues_of, neighbours, signals)
+        return features_of(topics, evidence), strings
 
-    def _segments(self, lines: list[str]) -> tuple[list[str], list[str]]:
+    def _segments(self, lines: list[str]) -> tuple[list[str], list[str], list[list[str]]]:
         """The text to score: the distinct segments richest in knowledge-base vocabulary;
         a short paste is also scored whole, so a signature split over lines still aligns.
-        Also the raw pieces they came from."""
+        Also the raw pieces they came from, and the segments' tokens (ranking needed them)."""
         config = self.config
         pieces = distinct_windows(lines, config.limits)
         if len(pieces) > config.normalise_at_most:
@@ -204,28 +213,36 @@ class Matcher:
                 piece
                 for _, _, piece in heapq.nlargest(
                     config.normalise_at_most,
-                    ((self._salience(p.lower()), -i, p) for i, p in enumerate(pieces)),
+                    ((self._salience(p.lower())[0], -i, p) for i, p in enumerate(pieces)),
                 )
             ]
         pairs = distinct_normalised(pieces)
-        ranked = heapq.nlargest(
-            config.max_segments,
-            ((self._salience(s), -i, s, raw) for i, (s, raw) in enumerate(pairs)),
-        )
-        chosen = [s for salience, _, s, _ in ranked if salience > 0]
-        read = [raw for salience, _, _, raw in ranked if salience > 0]
+        rows = []
+        for i, (s, raw) in enumerate(pairs):
+            salience, toks = self._salience(s)
+            rows.append((salience, -i, s, raw, toks))
+        # ranked on salience, then order of appearance (unique, so tokens are never compared);
+        # a handful of rows: sorted() gives heapq.nlargest's pick
+        ranked = sorted(rows, reverse=True)[: config.max_segments]
+        kept = [row for row in ranked if row[0] > 0]
+        chosen = [s for _, _, s, _, _ in kept]
+        read = [raw for _, _, _, raw, _ in kept]
+        chosen_tokens = [toks for _, _, _, _, toks in kept]
         joined = " ".join(s for s, _ in pairs)
         if len(pairs) > 1 and len(joined) <= config.short_paste:
             chosen.append(joined)
-        return chosen, read
+            chosen_tokens.append(tokens(joined))
+        return chosen, read, chosen_tokens
 
-    def _salience(self, lowered: str) -> float:
+    def _salience(self, lowered: str) -> tuple[float, list[str]]:
         """Rare knowledge-base vocabulary in a piece, and more for a line that reports an
-        error: build steps share many words with the knowledge base, the error is the point."""
-        salience = self.index.salience(set(tokens(lowered)))
+        error: build steps share many words with the knowledge base, the error is the point.
+        Also the piece's tokens, which scoring reuses."""
+        toks = tokens(lowered)
+        salience = self.index.salience(set(toks))
         if salience and is_error_line(lowered):
             salience += self.config.error_line_bonus * self.index.max_idf
-        return salience
+        return salience, toks
 
     def _profiles(self, union: set[str]) -> dict[str, ProfileHit]:
         config = self.config
@@ -263,9 +280,10 @@ def _sample(lines: list[str]) -> str:
     return "\n".join(kept)
 
 
-def _find_registry(text: str) -> str | None:
-    """The registry a paste names (its first ``<name>.azurecr.io``), if any."""
-    haystack = text if ".azurecr." in text else text.lower()
+def _find_registry(text: str, lower: str | None = None) -> str | None:
+    """The registry a paste names (its first ``<name>.azurecr.io``), if any; ``lower`` is the
+    text lower-cased, if the caller has it."""
+    haystack = text if ".azurecr." in text else (text.lower() if lower is None else lower)
     at = haystack.find(".azurecr.")
     for _ in range(20):  # a placeholder or a wildcard may come before a real name
         if at == -1:

@@ -9,16 +9,44 @@ signature written with ``<ip>`` meets a paste with ``203.0.113.7`` on equal term
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MAX_INPUT = 40_000  # characters considered per paste; longer dumps are cut before any work
 HEAD = 10_000  # of a longer dump, this much of its start is kept, and the rest from its end
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-_RULES: tuple[tuple[re.Pattern[str], str | None], ...] = (
+
+
+def _has(literal: str) -> Callable[[str], bool]:
+    return lambda text: literal in text
+
+
+# What a rule cannot match without, checked on the text as the earlier rules left it: a
+# substring test is much cheaper than a regular expression failing at every position.
+_DIGIT = re.compile(r"\d").search
+
+
+def _date(text: str) -> object:
+    return ("-" in text or "/" in text) and _DIGIT(text)
+
+
+def _time(text: str) -> object:
+    return ":" in text and _DIGIT(text)
+
+
+def _ip(text: str) -> object:
+    return "." in text and _DIGIT(text)
+
+
+_BACKSLASH = _has("\\")
+_URL = _has("://")
+# the login-server rule changes only a name containing "azur" (see _login_server)
+_AZURE = re.compile("azur", re.I).search
+_RULES: tuple[tuple[re.Pattern[str], str | None, Callable[[str], object] | None], ...] = (
     # unicode escapes as JSON bodies print them (\u0027 is an apostrophe)
-    (re.compile(r"\\u0027"), "'"),
-    (re.compile(r"\\u0026"), "&"),
-    (re.compile(r'\\"'), '"'),
+    (re.compile(r"\\u0027"), "'", _BACKSLASH),
+    (re.compile(r"\\u0026"), "&", _BACKSLASH),
+    (re.compile(r'\\"'), '"', _BACKSLASH),
     # timestamps: 2024-03-01T10:22:33.123Z, 2024/03/01 10:22:33, 10:22:33
     (
         re.compile(
@@ -26,31 +54,45 @@ _RULES: tuple[tuple[re.Pattern[str], str | None], ...] = (
             r"(?:Z|[+-]\d{2}:?\d{2})?)?\b"
         ),
         " <time> ",
+        _date,
     ),
-    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> "),
-    (re.compile(r"\bsha256:[0-9a-fA-F]{12,64}\b"), "<digest>"),
+    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), " <time> ", _time),
+    (re.compile(r"\bsha256:[0-9a-fA-F]{12,64}\b"), "<digest>", _has("sha256:")),
     (
         re.compile(
             r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
         ),
         "<id>",
+        _has("-"),
     ),
     # login servers, including the azureacr.io typo and sovereign clouds; keep the suffix.
     # Each dotted name is taken whole (possessive), then its ending is checked, so a long
     # run of "a.a.a.…" costs one pass instead of one scan per starting position.
-    (re.compile(r"(?<![a-z0-9.-])[a-z0-9][a-z0-9.-]*+", re.I), None),
+    (re.compile(r"(?<![a-z0-9.-])[a-z0-9][a-z0-9.-]*+", re.I), None, _AZURE),
     # image references: the repository, tag and digest after a login server vary per paste
-    (re.compile(r"(?<!://)(<registry>\.azurecr\.(?:io|cn|us))/[^\s\"'),\]]+"), r"\1/<image>"),
+    (
+        re.compile(r"(?<!://)(<registry>\.azurecr\.(?:io|cn|us))/[^\s\"'),\]]+"),
+        r"\1/<image>",
+        _has("<registry>."),
+    ),
     # URLs: keep scheme+host shape but drop paths/queries, which vary per request
-    (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"')]*", re.I), r"https://\1"),
-    (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>"),
-    (re.compile(r"\bhttps?://(?!<registry>)[^\s\"')]+", re.I), "<url>"),
-    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>"),
-    (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "<hex>"),
+    (re.compile(r"\bhttps?://(<registry>\.[a-z.]+)[^\s\"')]*", re.I), r"https://\1", _URL),
+    (re.compile(r"\bhttps?://aka\.ms/[^\s\"'<>)]*", re.I), "<akams>", _URL),
+    (re.compile(r"\bhttps?://(?!<registry>)[^\s\"')]+", re.I), "<url>", _URL),
+    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{2,5})?\b"), "<ip>", _ip),
+    (re.compile(r"\b[0-9a-f]{32,}\b", re.I), "<hex>", None),
     # file paths with two or more segments (/var/lib/docker/..., C:\Users\...)
-    (re.compile(r"(?<![\w<])(?:[A-Za-z]:\\|~?/)[\w.@-]+(?:[\\/][\w.@-]+)+[\\/]?"), "<path>"),
+    (
+        re.compile(r"(?<![\w<])(?:[A-Za-z]:\\|~?/)[\w.@-]+(?:[\\/][\w.@-]+)+[\\/]?"),
+        "<path>",
+        lambda text: "/" in text or "\\" in text,
+    ),
     # HTTP status codes decide between topics (401 credentials, 403 network, 429 throttling)
-    (re.compile(r"(?<![\w<.])(?!(?:4\d\d|5\d\d)(?!\w|\.\d))\d+(?:\.\d+)*(?![\w>])"), "<n>"),
+    (
+        re.compile(r"(?<![\w<.])(?!(?:4\d\d|5\d\d)(?!\w|\.\d))\d+(?:\.\d+)*(?![\w>])"),
+        "<n>",
+        _DIGIT,
+    ),
 )
 _PLACEHOLDERS = re.compile(r"<(?:client-ip|ip-address|address)>")
 # Placeholders a writer may use in a signature that no rule can produce from a real paste
@@ -76,10 +118,14 @@ def bounded(text: str) -> str:
 
 def _masked(text: str) -> str:
     text = _ANSI.sub("", bounded(text))
-    text = _PLACEHOLDERS.sub("<ip>", text)
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement if replacement is not None else _login_server, text)
-    return text.lower()
+    return _apply_rules(_PLACEHOLDERS.sub("<ip>", text)).lower()
+
+
+def _apply_rules(text: str) -> str:
+    for pattern, replacement, needed in _RULES:
+        if needed is None or needed(text):
+            text = pattern.sub(replacement if replacement is not None else _login_server, text)
+    return text
 
 
 _LOGIN_SERVER = re.compile(r"\.(azurecr\.(?:io|cn|us)|azureacr\.io)(?![a-z0-9-])", re.I)
@@ -103,8 +149,6 @@ def normalise(text: str) -> str:
 
 def normalise_line(line: str) -> str:
     """One line's normalised form; the caller has already bounded its length."""
-    text = _ANSI.sub("", line)
-    text = _PLACEHOLDERS.sub("<ip>", text)
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement if replacement is not None else _login_server, text)
-    return _SPACES.sub(" ", text.lower()).strip()
+    text = _apply_rules(_PLACEHOLDERS.sub("<ip>", _ANSI.sub("", line)))
+    # split() and \s share one definition of whitespace: the same as folding runs and stripping
+    return " ".join(text.lower().split())

@@ -35,19 +35,26 @@ class SegmentLimits:
     max_windows: int = 2_000  # windows considered per paste, whatever its length
 
 
-def raw_lines(text: str, limits: SegmentLimits) -> list[str]:
-    """The lines worth reading: all of a short text; head, tail and error lines of a long one."""
-    if len(text) <= limits.scan_head + limits.scan_tail:
+def is_long(text: str, limits: SegmentLimits) -> bool:
+    """Whether only part of the text is read (and its error words are searched for)."""
+    return len(text) > limits.scan_head + limits.scan_tail
+
+
+def raw_lines(text: str, limits: SegmentLimits, lower: str | None = None) -> list[str]:
+    """The lines worth reading: all of a short text; head, tail and error lines of a long one.
+    ``lower`` is the text lower-cased, if the caller has it."""
+    if not is_long(text, limits):
         return text.splitlines()
     head = text[: limits.scan_head]
     tail = text[-limits.scan_tail :]
-    middle = _anchored_lines(text, limits.scan_head, len(text) - limits.scan_tail, limits)
+    lower = text.lower() if lower is None else lower
+    middle = _anchored_lines(text, lower, len(text) - limits.scan_tail, limits)
     return head.splitlines() + middle + tail.splitlines()
 
 
-def _anchored_lines(text: str, start: int, end: int, limits: SegmentLimits) -> list[str]:
-    """Lines between ``start`` and ``end`` that contain an error word, last ones preferred."""
-    lower = text.lower()
+def _anchored_lines(text: str, lower: str, end: int, limits: SegmentLimits) -> list[str]:
+    """Lines between the head and ``end`` that contain an error word, last ones preferred."""
+    start = limits.scan_head
     found: set[int] = set()
     for anchor in ERROR_ANCHORS:
         at = lower.rfind(anchor, start, end)

@@ -126,12 +126,13 @@ class Signals:
     failure: float  # 1 when it reports a failure at all (an error word anywhere in the sample)
 
 
-def read_signals(sample: str, length: int, question: bool) -> Signals:
-    """Signals of a paste from a sample of its lines (the caller bounds it) and its length."""
-    low = sample.lower()
+def read_signals(sample: str, length: int, question: bool, low: str | None = None) -> Signals:
+    """Signals of a paste from a sample of its lines (the caller bounds it) and its length;
+    ``low`` is the sample lower-cased, when the caller has it."""
+    low = sample.lower() if low is None else low
     words = WORD.findall(low)
     vocabulary = set(words)
-    function_words = sum(1 for w in words if w in STOP)
+    function_words = len(list(filter(STOP.__contains__, words)))
     return Signals(
         acr=_found(low, vocabulary, _ACR_PHRASES, _ACR_WORDS),
         registry=_found(low, vocabulary, _REGISTRY_PHRASES, _REGISTRY_WORDS),
@@ -153,8 +154,8 @@ def _found(
 
 def _elsewhere(low: str) -> float:
     low = low[:_HOST_SAMPLE]
-    if any(name in low for name in _ACR_HOSTS):
-        return 0.0
+    if any(name in low for name in _ACR_HOSTS) or "/" not in low:
+        return 0.0  # ACR's, or no API URL or image reference, each of which needs a slash
     if _V1_API.search(low):
         return 1.0
     named = _API_HOST.search(low) or _IMAGE_HOST.search(low) or _HUB_IMAGE.search(low)

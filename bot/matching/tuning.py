@@ -12,6 +12,8 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from bot.matching.segments import SegmentLimits
@@ -51,8 +53,11 @@ class DecisionModel:
         return self.answer, self.suggest
 
     def utility(self, features: dict[str, float]) -> float:
-        weights = self.weights
-        return self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        # the same products summed in the same order as a generator would, without its frames
+        products: map[float] = map(
+            mul, map(self.weights.get, features, repeat(0.0)), features.values()
+        )
+        return self.bias + sum(products)
 
     def choose(self, utilities: list[float]) -> list[float]:
         """Probabilities of the candidates (same order); the rest is "none of them"."""

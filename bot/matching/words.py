@@ -5,7 +5,15 @@ from __future__ import annotations
 import functools
 import re
 
-WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
+# Words, and placeholders such as <ip>, in either case: CASELESS_WORD's matches, with the
+# characters its IGNORECASE classes accept spelled out (beyond A-Z and А-ЯЁ: İ ı ſ, the Kelvin
+# sign, and the old Cyrillic letters U+1C80–1C86), because IGNORECASE makes the engine fold
+# every character it tries, and this runs over every paste. tests/triage/test_normalise.py
+# checks that the two accept the same characters.
+CASELESS_WORD = re.compile(r"<[a-z]+>|[a-zа-яё_][a-zа-яё0-9_]*", re.IGNORECASE)
+_FOLDED_LATIN = "a-zA-Z\u0130\u0131\u017f\u212a"
+_LETTER = _FOLDED_LATIN + "а-яА-ЯёЁ\u1c80-\u1c86"
+WORD = re.compile(f"<[{_FOLDED_LATIN}]+>|[{_LETTER}_][{_LETTER}0-9_]*")
 # Function words and chat fillers: a rare filler ("really", "guys") shared with one knowledge
 # string would otherwise look like strong evidence for its topic.
 _STOP_WORDS = (
@@ -64,7 +72,7 @@ def tokens(text: str) -> list[str]:
     for word in WORD.findall(text):
         if word in STOP or len(word) < 2:
             continue
-        if "_" in word.strip("_"):
+        if "_" in word and "_" in word.strip("_"):  # most words have none: skip the copy
             out.append(word)
             out += [stem(part) for part in word.split("_") if len(part) > 1 and part not in STOP]
         else:

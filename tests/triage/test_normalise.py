@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bot.matching.normalise import MAX_INPUT, normalise
+from bot.matching.words import CASELESS_WORD, WORD
 
 
 @pytest.mark.parametrize(
@@ -62,3 +65,12 @@ def test_huge_input_is_cut() -> None:
     """A log dump far longer than the cap is cut before any rule runs."""
     text = "x" * (MAX_INPUT * 3)
     assert len(normalise(text)) == MAX_INPUT
+
+
+def test_word_pattern_accepts_what_its_caseless_form_does() -> None:
+    """WORD spells out the characters IGNORECASE folds into its classes: the same words over
+    every code point, as a word's first letter, a later one, and inside a placeholder."""
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    for form in ("{}", "a{}", "<{}>"):
+        text = " ".join(form.format(c) for c in every)
+        assert WORD.findall(text) == CASELESS_WORD.findall(text)
