@@ -16,9 +16,11 @@ The decision is a conditional logit over the candidate topics and "none" (tuning
 answer and suggestion thresholds are chosen on out-of-fold probabilities, inside each outer
 fold (nested), so the reported figures are for thresholds that never saw the tested cases.
 Training only: the ordinary chat of the written set (``tests/eval/cases.jsonl``, kind
-``chatter``: stand-ups, hand-overs, jokes) joins every training fold as text that needs
-silence, because real chatter is scarce in the corpus and a channel is full of it; it is never
-among the tested cases, so every printed figure is on real text.
+``chatter``: stand-ups, hand-overs, jokes) and its questions about ACR that no topic answers
+(kind ``uncovered``: webhooks, moving a registry, transfer pipelines) join every training fold
+as text that needs silence, because both are scarce in the real corpus (people's own words
+stay out of it) and a channel is full of them; they are never among the tested cases, so
+every printed figure is on real text.
 
 ``--write`` refits on every case and writes ``bot/matching/model.json`` with thresholds chosen
 on the pooled out-of-fold probabilities.
@@ -47,7 +49,7 @@ from bot.matching.features import is_prose, names_acr  # noqa: E402
 
 OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
 WRITTEN_CASES = ROOT / "tests" / "eval" / "cases.jsonl"
-TRAINING_ONLY_KINDS = ("chatter",)
+TRAINING_ONLY_KINDS = ("chatter", "uncovered")
 RELABELS = ROOT / "tests" / "eval" / "relabel.jsonl"
 MODEL = ROOT / "bot" / "matching" / "model.json"
 # a wrong answer in the channel is worse than silence: it costs two right ones. At 3 the
@@ -115,7 +117,7 @@ def read_cases(paths: Iterable[Path], relabels: dict[str, dict[str, object]]) ->
 
 
 def read_training_only(path: Path = WRITTEN_CASES) -> list[Case]:
-    """Written chatter: silence is right (see the module's docstring)."""
+    """Written chatter and uncovered questions: silence is right (see the module's docstring)."""
     cases = []
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     for n, line in enumerate(lines):
@@ -644,7 +646,8 @@ def main() -> None:
     names = feature_names(cache)
     print(
         f"{sum(not c.train_only for c in cases)} cases from {', '.join(p.name for p in paths)} "
-        f"(+ {sum(c.train_only for c in cases)} written chat lines, training only); "
+        f"(+ {sum(c.train_only for c in cases)} written chat lines and uncovered questions, "
+        "training only); "
         f"{len({c.group for c in cases})} threads in {args.folds} folds; "
         f"{len(names)} features; {len(relabels)} disputed labels replaced ({RELABELS.name})"
     )
