@@ -72,35 +72,36 @@ def figures(rows: list[tuple[dict[str, Any], Match]]) -> tuple[float, float, flo
 
 
 def test_the_real_corpus_is_large_sourced_and_labelled_from_the_catalog() -> None:
-    """At least 250 real pastes, each with its public source, labels from the catalog, no
+    """At least 600 real pastes, each with its public source, labels from the catalog, no
     text twice, and unrelated text among them (chatter, other tools, look-alikes)."""
     cases = load_cases(REAL)
     known = set(load().ids())
-    assert len(cases) >= 250
+    assert len(cases) >= 600
     assert all(c["source"].startswith("https://") for c in cases)
     assert {c["expected"] for c in cases if c["expected"]} <= known
     assert all(set(c.get("also", [])) <= known for c in cases)
     assert len({c["text"] for c in cases}) == len(cases)
     kinds = Counter(c["kind"] for c in cases)
-    assert kinds["error-paste"] >= 150 and kinds["hard-negative"] + kinds["negative"] >= 80
+    assert kinds["error-paste"] >= 340 and kinds["hard-negative"] + kinds["negative"] >= 250
 
 
 def test_real_pastes_are_answered_suggested_or_left_alone(
     real: list[tuple[dict[str, Any], Match]],
 ) -> None:
     """On the real corpus: most pastes answered with the right topic, nearly all answered or
-    suggested, and at most 5 % of unrelated text answered in the channel."""
+    suggested, and at most 4 % of unrelated text answered in the channel (the shipped model
+    saw these cases: bench/fit.py gives the cross-validated figures; this guards the level)."""
     right, offered, false, misses = figures(real)
-    assert right >= 0.62, f"answered right {right:.1%}\n{misses}"
-    assert offered >= 0.85, f"answered or suggested right {offered:.1%}\n{misses}"
-    assert false <= 0.05, f"answers on unrelated text {false:.1%}\n{misses}"
+    assert right >= 0.72, f"answered right {right:.1%}\n{misses}"
+    assert offered >= 0.90, f"answered or suggested right {offered:.1%}\n{misses}"
+    assert false <= 0.04, f"answers on unrelated text {false:.1%}\n{misses}"
 
 
 @pytest.mark.parametrize("which", ["a", "b"])
 def test_accuracy_holds_on_each_half(real: list[tuple[dict[str, Any], Match]], which: str) -> None:
     """The figures hold on each half alone: no reliance on a few tuned cases."""
     right, offered, false, misses = figures([r for r in real if half(r[0]) == which])
-    assert right >= 0.57 and offered >= 0.80 and false <= 0.08, (
+    assert right >= 0.70 and offered >= 0.88 and false <= 0.06, (
         f"half {which}: {right:.1%} / {offered:.1%} / {false:.1%}\n{misses}"
     )
 
@@ -109,6 +110,6 @@ def test_written_cases_keep_their_level(written: list[tuple[dict[str, Any], Matc
     """The written set (reported apart: it shares wording with the knowledge base) stays
     where it was when the decision was fitted on real text."""
     right, offered, false, misses = figures(written)
-    assert right >= 0.72 and offered >= 0.85 and false <= 0.05, (
+    assert right >= 0.76 and offered >= 0.85 and false <= 0.03, (
         f"{right:.1%} / {offered:.1%} / {false:.1%}\n{misses}"
     )
