@@ -406,6 +406,9 @@ def pick_thresholds(results: list[Outcome]) -> Thresholds:
             if value[k] > best_value:
                 best, best_value = (i, j, k), float(value[k])
     answer = {g: float(GRID[i]) for g, i in zip(GROUPS, best, strict=True)}
+    for group in GROUPS:
+        if not members[group]:  # nothing to choose from: the tool-output threshold stands in
+            answer[group] = answer["tool"]
     suggest = {}
     for group in GROUPS:
         chosen, chosen_value = answer[group], 0.0
