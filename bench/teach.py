@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import re
 import sys
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ def main() -> None:
     parser.add_argument("--cases", type=Path, action="append", default=[])
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
+    # the bench keeps its lessons in memory on purpose: the bot's warning about that is noise
+    logging.getLogger("bot.learning").setLevel(logging.ERROR)
     cases = read_cases([p for p in [OWN_CASES, *args.cases] if p.exists()], read_relabels())
     fold_of = assign_folds(cases, args.folds)
     kb = load()
