@@ -114,20 +114,25 @@ def _arm_code(exc: HttpResponseError) -> tuple[str | None, str | None]:
     return data_plane_code(exc.response)
 
 
-def _is_tls(exc: BaseException) -> bool:
-    seen: set[int] = set()
+def causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps (causes, contexts, the SDK's inner exceptions), at most 12
+    deep: the SDKs wrap a socket error three or four times, and a cycle must end."""
+    seen: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLError):
-            return True
-        text = str(current)
-        if "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text or "SSL:" in text:
-            return True
+    while current is not None and all(current is not e for e in seen) and len(seen) < 12:
+        seen.append(current)
         current = (
             current.__cause__ or current.__context__ or getattr(current, "inner_exception", None)
         )
-    return False
+    return seen
+
+
+def _is_tls(exc: BaseException) -> bool:
+    return any(
+        isinstance(e, ssl.SSLError)
+        or any(mark in str(e) for mark in ("CERTIFICATE_VERIFY_FAILED", "SSLError", "SSL:"))
+        for e in causes(exc)
+    )
 
 
 def translate(exc: BaseException, target: Target) -> AzureError:

@@ -27,7 +27,7 @@ from azure.core.exceptions import (
 )
 from azure.identity import CredentialUnavailableError
 
-from bot.azure.arm_errors import data_plane_code, later, shorten
+from bot.azure.arm_errors import causes, data_plane_code, later, shorten
 from bot.errors import AzureError
 from bot.mrkdwn import quote
 from bot.words import localise
@@ -349,7 +349,7 @@ def _path(exc: HttpResponseError) -> str:
 
 
 def _from_network(exc: BaseException) -> tuple[str, dict[str, Any]]:
-    chain = _chain(exc)
+    chain = causes(exc)
     if any(isinstance(e, socket.gaierror) or "Name or service not known" in str(e) for e in chain):
         return "dns", {}
     if any("CERTIFICATE_VERIFY_FAILED" in str(e) or "SSLError" in type(e).__name__ for e in chain):
@@ -358,15 +358,3 @@ def _from_network(exc: BaseException) -> tuple[str, dict[str, Any]]:
         return "timeout", {}
     refused = any(isinstance(e, ConnectionRefusedError) or "refused" in str(e) for e in chain)
     return "unreachable", {"detail": "connection refused" if refused else type(exc).__name__}
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc`` and what it wraps (causes, contexts, the SDK's inner exceptions)."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not e for e in seen) and len(seen) < 12:
-        seen.append(current)
-        current = (
-            current.__cause__ or current.__context__ or getattr(current, "inner_exception", None)
-        )
-    return seen
