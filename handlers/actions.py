@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -192,6 +193,38 @@ def _teach(
         return None
 
 
+@dataclass(frozen=True)
+class _Post:
+    """Where and in which language a clicked topic's answer goes."""
+
+    entry: Entry
+    lang: str
+    channel: str
+    thread: str | None
+
+
+def _post_target(
+    services: Services,
+    body: Body,
+    respond: Respond,
+    client: WebClient,
+    data: dict[str, Any],
+    *,
+    topic: str,
+    threaded: bool = False,
+) -> _Post | None:
+    """The answer's destination, or None after telling the clicker it is gone (the topic no
+    longer exists, no channel, or no thread where one is needed)."""
+    user, channel, _ = interaction_ids(body)
+    lang = _lang_of(services, data, user, client)
+    entry = services.kb.get(topic)
+    thread = str(data.get("th") or "") or None
+    if entry is None or not channel or (threaded and not thread):
+        respond(text=words(lang)["gone"], response_type="ephemeral")
+        return None
+    return _Post(entry, lang, channel, thread)
+
+
 def _post_chosen(
     services: Services,
     body: Body,
@@ -202,23 +235,13 @@ def _post_chosen(
     topic: str,
 ) -> None:
     """Post the chosen topic's answer in the thread (once, whoever clicks) and learn from it."""
-    user, channel, _ = interaction_ids(body)
-    entry = services.kb.get(topic)
-    lang = _lang_of(services, data, user, client)
-    thread = str(data.get("th") or "") or None
-    if entry is None or not channel:
-        respond(text=words(lang)["gone"], response_type="ephemeral")
+    target = _post_target(services, body, respond, client, data, topic=topic)
+    if target is None:
         return
+    entry, lang = target.entry, target.lang
     lesson = _teach(services, body, client, data, entry.id)
     if not _post_once(
-        services,
-        respond,
-        client,
-        lang=lang,
-        channel=channel,
-        thread=thread,
-        entry=entry,
-        blocks=lambda: render.picked_blocks(entry, lang),
+        services, respond, client, target, blocks=lambda: render.picked_blocks(entry, lang)
     ):
         return
     if lesson is None:
@@ -236,29 +259,27 @@ def _post_once(
     services: Services,
     respond: Respond,
     client: WebClient,
+    target: _Post,
     *,
-    lang: str,
-    channel: str,
-    thread: str | None,
-    entry: Entry,
     blocks: Callable[[], list[dict[str, Any]]],
 ) -> bool:
-    """Post ``entry``'s answer in the thread unless someone already did (True when posted).
+    """Post the target's answer in its thread unless someone already did (True when posted).
 
     Already posted: the clicked message is deleted. Slack refused the post: the claim is given
     back (the next click may post it) and the person is told.
     """
     triage = services.triage
+    channel, thread, entry = target.channel, target.thread, target.entry
     if not triage.claim_pick(channel, thread, entry.id):
         respond(delete_original=True)
         return False
     try:
         client.chat_postMessage(
-            channel=channel, thread_ts=thread, text=entry.title[lang], blocks=blocks()
+            channel=channel, thread_ts=thread, text=entry.title[target.lang], blocks=blocks()
         )
     except SLACK_FAILURES as exc:
         triage.release_pick(channel, thread, entry.id)
-        post_failed(respond, lang, exc)
+        post_failed(respond, target.lang, exc)
         return False
     return True
 
@@ -337,17 +358,14 @@ def post_in_thread(services: Services, body: Body, respond: Respond, client: Web
 def suggest_post(services: Services, body: Body, respond: Respond, client: WebClient) -> None:
     """The private "Is it …?" offer accepted: the answer goes into the thread, once."""
     data = json_value(body)
-    user, channel, _ = interaction_ids(body)
-    lang = _lang_of(services, data, user, client)
-    entry = services.kb.get(str(data.get("t")))
-    thread = str(data.get("th") or "") or None
-    if entry is None or not channel or not thread:
-        respond(text=words(lang)["gone"], response_type="ephemeral")
+    topic = str(data.get("t"))
+    target = _post_target(services, body, respond, client, data, topic=topic, threaded=True)
+    if target is None:
         return
     match = Match(
-        topic=entry.id,
+        topic=target.entry.id,
         score=0.0,
-        language=lang,
+        language=target.lang,
         registry=str(data.get("r") or "") or None,
         decision=Decision.ANSWER,
     )
@@ -356,15 +374,12 @@ def suggest_post(services: Services, body: Body, respond: Respond, client: WebCl
         services,
         respond,
         client,
-        lang=lang,
-        channel=channel,
-        thread=thread,
-        entry=entry,
-        blocks=lambda: render.answer_blocks(services.kb, match, lang, pasted=pasted),
+        target,
+        blocks=lambda: render.answer_blocks(services.kb, match, target.lang, pasted=pasted),
     ):
         return  # someone already posted it (nothing to add), or Slack refused the post
-    event(log, "triage.suggestion_posted", topic=entry.id, channel=channel)
-    _teach(services, body, client, data, entry.id)  # accepting the offer confirms it
+    event(log, "triage.suggestion_posted", topic=target.entry.id, channel=target.channel)
+    _teach(services, body, client, data, target.entry.id)  # accepting the offer confirms it
     respond(delete_original=True)
 
 
