@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from bot.knowledge import EXAMPLES_FILE, Entry, Example, KnowledgeBase, load  # noqa: E402
 from bot.matching import DecisionModel, Matcher, MatcherConfig  # noqa: E402
 from bot.matching.features import is_prose, names_acr  # noqa: E402
+from bot.matching.tuning import THRESHOLD_GROUPS, threshold_group  # noqa: E402
 
 OWN_CASES = ROOT / "tests" / "eval" / "real.jsonl"
 WRITTEN_CASES = ROOT / "tests" / "eval" / "cases.jsonl"
@@ -347,22 +348,13 @@ def mix_weights(cases: list[tuple[bool, str]]) -> list[float]:
     return weights
 
 
-# Each group of pastes gets thresholds of its own: people's sentences, tool output that
-# names ACR, and tool output that does not (where most look-alikes are)
-GROUPS = ("tool", "prose", "no_acr")
-
-
-def group_of(prose: bool, acr: bool) -> str:
-    return "prose" if prose else ("tool" if acr else "no_acr")
-
-
 @dataclass(frozen=True)
 class Thresholds:
     answer: dict[str, float]
     suggest: dict[str, float]
 
     def of(self, prose: bool, acr: bool) -> tuple[float, float]:
-        group = group_of(prose, acr)
+        group = threshold_group(prose, acr)
         return self.answer[group], self.suggest[group]
 
 
@@ -379,9 +371,9 @@ def pick_thresholds(results: list[Outcome]) -> Thresholds:
         group: [
             (w, r)
             for w, r in zip(weights, results, strict=True)
-            if group_of(r.prose, r.acr) == group
+            if threshold_group(r.prose, r.acr) == group
         ]
-        for group in GROUPS
+        for group in THRESHOLD_GROUPS
     }
 
     def tally(group: str, low: float, high: float) -> np.ndarray:
@@ -393,8 +385,8 @@ def pick_thresholds(results: list[Outcome]) -> Thresholds:
         return out
 
     # per group and answer threshold: the (right, wrong, unrelated) weight answered
-    answered = {g: np.array([tally(g, tau, 2.0) for tau in GRID]) for g in GROUPS}
-    tool, prose, no_acr = (answered[g] for g in GROUPS)
+    answered = {g: np.array([tally(g, tau, 2.0) for tau in GRID]) for g in THRESHOLD_GROUPS}
+    tool, prose, no_acr = (answered[g] for g in THRESHOLD_GROUPS)
     best, best_value = (len(GRID) - 1,) * 3, -1e9
     for i in range(len(GRID)):
         for j in range(len(GRID)):
@@ -405,12 +397,12 @@ def pick_thresholds(results: list[Outcome]) -> Thresholds:
             k = int(np.argmax(value))
             if value[k] > best_value:
                 best, best_value = (i, j, k), float(value[k])
-    answer = {g: float(GRID[i]) for g, i in zip(GROUPS, best, strict=True)}
-    for group in GROUPS:
+    answer = {g: float(GRID[i]) for g, i in zip(THRESHOLD_GROUPS, best, strict=True)}
+    for group in THRESHOLD_GROUPS:
         if not members[group]:  # nothing to choose from: the tool-output threshold stands in
             answer[group] = answer["tool"]
     suggest = {}
-    for group in GROUPS:
+    for group in THRESHOLD_GROUPS:
         chosen, chosen_value = answer[group], 0.0
         for tau in GRID:
             if tau >= answer[group]:

@@ -21,6 +21,15 @@ from bot.matching.segments import SegmentLimits
 MODEL_FILE = "model.json"
 
 
+# The kinds of text with thresholds of their own (bench/fit.py fits one pair for each):
+# people's sentences, tool output that names ACR, tool output that names none
+THRESHOLD_GROUPS = ("tool", "prose", "no_acr")
+
+
+def threshold_group(prose: bool, acr: bool) -> str:
+    return "prose" if prose else ("tool" if acr else "no_acr")
+
+
 @dataclass(frozen=True)
 class DecisionModel:
     """A conditional-logit choice among candidate topics, plus "none of them".
@@ -46,9 +55,10 @@ class DecisionModel:
     info: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def thresholds(self, prose: bool, acr: bool = True) -> tuple[float, float]:
-        if prose and self.answer_prose is not None and self.suggest_prose is not None:
+        group = threshold_group(prose, acr)
+        if group == "prose" and self.answer_prose is not None and self.suggest_prose is not None:
             return self.answer_prose, self.suggest_prose
-        if not prose and not acr and self.answer_no_acr is not None:
+        if group == "no_acr" and self.answer_no_acr is not None:
             return self.answer_no_acr, self.suggest_no_acr or self.suggest
         return self.answer, self.suggest
 
