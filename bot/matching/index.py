@@ -233,14 +233,7 @@ class StringIndex:
             cutoff = floor / scale * _ROUNDING_MARGIN if floor > 0 and scale > 0 else 0.0
             if cutoff > 100:
                 return 0.0
-            aligned = fuzz.partial_ratio(doc.text, text, score_cutoff=cutoff)
-            if ratio < 1.0:
-                aligned *= fragment
-            if status_differs:
-                aligned *= config.code_mismatch
-            if code_differs:
-                aligned *= config.code_mismatch
-            return float(aligned * (0.7 + 0.3 * recall))
+            return float(fuzz.partial_ratio(doc.text, text, score_cutoff=cutoff) * scale)
         # how much of the text the question explains
         precision = min(1.0, shared / segment.weight)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
